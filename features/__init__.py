@@ -1,0 +1,1 @@
+"""The conformance features (Gherkin) and the rule catalogue, shipped as package data."""
