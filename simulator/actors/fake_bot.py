@@ -16,10 +16,6 @@ from simulator.actors.bot_brain import BotBrain, BotSettings, GraphCall
 if TYPE_CHECKING:
     from simulator.simulation import Simulation
 
-SETTING_NAMES = {"greeting", "faq", "escalation_keywords", "escalate_to", "escalation_metadata", "grant_requests",
-                 "greet_on_return", "take_back_after_seconds", "enabled"}
-
-
 class FakeBotRunner:
     """One brain per fake-bot app; settings shared and changeable through the control API."""
 
@@ -32,24 +28,20 @@ class FakeBotRunner:
     def reset(self) -> None:
         with self._lock:
             self.enabled = bool(self._initial.get("enabled", True))
-            self.settings = BotSettings(**{k: v for k, v in self._initial.items() if k != "enabled"})
+            self.settings = BotSettings.from_dict({k: v for k, v in self._initial.items() if k != "enabled"})
             self._brains: dict[str, BotBrain] = {}
 
     def describe(self) -> dict[str, Any]:
-        data = dict(vars(self.settings))
-        data["enabled"] = self.enabled
-        return json.loads(json.dumps(data, default=list))
+        return self.settings.to_dict() | {"enabled": self.enabled}
 
     def update(self, changes: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(changes) - SETTING_NAMES
-        if unknown:
-            raise ValueError(f"unknown bot settings: {sorted(unknown)}")
+        changes = dict(changes)
         with self._lock:
             if "enabled" in changes:
                 self.enabled = bool(changes.pop("enabled"))
-            values = dict(vars(self.settings)) | changes
-            self.settings = BotSettings(**values)
-            self._brains.clear()
+            self.settings = BotSettings.from_dict(changes, self.settings)
+            for brain in self._brains.values():
+                brain.update_settings(**changes)
         self.simulation.journal.record("control", action="bot", detail=self.describe())
         return self.describe()
 
@@ -85,16 +77,9 @@ class FakeBotRunner:
                                   json_body=call.body, transport="internal")
         seconds = self.settings.take_back_after_seconds
         if call.edge == "pass_thread_control" and answer.status == 200 and seconds:
-            psid = str(call.body.get("recipient", {}).get("id"))
-            sim.clock.call_later(seconds, lambda: self._take_back(app_id, psid), name=f"bot-take-back:{psid}")
+            sim.clock.call_later(seconds, lambda: self._take_back(app_id), name=f"bot-take-back:{call.psid}")
 
-    def _take_back(self, app_id: str, psid: str) -> None:
+    def _take_back(self, app_id: str) -> None:
         """Optional take-back after an idle period on the virtual clock (issue #3)."""
-        sim = self.simulation
-        try:
-            owner = sim.platform.thread(psid).owner_app_id
-        except Exception:  # the user is gone after a reset
-            return
-        if owner not in (None, app_id):
-            self._execute(app_id, GraphCall("POST", "take_thread_control",
-                                            {"recipient": {"id": psid}, "metadata": "bot take-back after idle"}))
+        for call in self._brain(app_id).on_tick(self.simulation.clock.peek_ms()):
+            self._execute(app_id, call)
