@@ -6,6 +6,7 @@ and the same simulation can be driven in-process by tests.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,10 @@ from simulator.domain.platform import Platform
 from simulator.graph.faults import FaultPlan
 from simulator.graph.service import GraphService
 from simulator.journal import Journal
-from simulator.webhooks.dispatcher import Dispatcher, Endpoint
+from simulator.webhooks.directory import Endpoint
+from simulator.webhooks.dispatcher import Dispatcher
 from simulator.webhooks.policy import DeliveryPolicy
-from simulator.webhooks.verification import verify_and_record
+from simulator.webhooks.verification import record_verification, verify_webhook
 
 
 @dataclass
@@ -63,7 +65,8 @@ class Simulation:
         self.policy = DeliveryPolicy()
         if self.config.delivery:
             self.policy.update(**self.config.delivery)
-        self.dispatcher = Dispatcher(self.journal, self.clock, _Directory(self), self.policy)
+        self.dispatcher = Dispatcher(self.journal, self.clock, _Directory(self), self.policy,
+                                     page_id=self.platform.page_id)
         self.platform.connect(emit=self.dispatcher.submit)
         self.bot = FakeBotRunner(self, self.config.bot)
         self.default_app_by_mode = {Mode.CONVERSATION_ROUTING.value: self.config.settings.default_app_id}
@@ -164,10 +167,11 @@ class Simulation:
         app = self.platform.app(app_id)
         if not app.webhook:
             raise ValueError(f"app {app_id} has no webhook URL")
-        entry = verify_and_record(self.journal, app.id, app.webhook, app.verify_token,
-                                  timeout=self.policy.timeout_s)
-        app.verified = bool(entry.get("ok"))
-        return entry
+        started = time.perf_counter()
+        result = verify_webhook(app.webhook, app.verify_token, timeout=self.policy.timeout_s)
+        app.verified = result.ok
+        return record_verification(self.journal, app.id, app.webhook, app.verify_token, result,
+                                   round((time.perf_counter() - started) * 1000, 3))
 
     def _graph_set_webhook(self, app: App, url: str, verify_token: str) -> bool:
         app.webhook, app.verify_token, app.verified = url, verify_token, False
