@@ -1,0 +1,188 @@
+"""The wire log view: each journal entry as a one-line summary plus its headers and JSON bodies."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from reports.model import Result
+from reports.sequence import app_names, format_offset
+
+SIGNATURE_HEADERS = ("X-Hub-Signature-256", "X-Hub-Signature")
+# A block larger than this is cut, so one runaway body cannot make a page unreadable.
+MAX_BLOCK_CHARS = 20_000
+
+# Tokens of pretty-printed JSON: a key (string followed by a colon), a string, a number, a literal.
+_TOKEN = re.compile(
+    r'(?P<key>"(?:[^"\\]|\\.)*")(?=\s*:)'
+    r'|(?P<str>"(?:[^"\\]|\\.)*")'
+    r"|(?P<num>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
+    r"|(?P<lit>\btrue\b|\bfalse\b|\bnull\b)"
+)
+
+
+@dataclass
+class Block:
+    """A titled body: tokens are (css class, text) pairs; an empty class means plain text."""
+
+    title: str
+    tokens: list[tuple[str, str]]
+
+
+@dataclass
+class WireEntry:
+    """One journal entry in the wire log."""
+
+    seq: str
+    anchor: str
+    kind: str
+    time: str
+    route: str
+    summary: str
+    status: str
+    latency: str
+    error: bool
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+
+def pretty_json(value: Any) -> str:
+    """Indented JSON; a string that holds JSON is shown parsed, any other string as it is."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def json_tokens(text: str) -> list[tuple[str, str]]:
+    """Split pretty JSON into (class, text) runs so the template can colour it without markup here."""
+    if len(text) > MAX_BLOCK_CHARS:
+        text = text[:MAX_BLOCK_CHARS] + f"\n… {len(text) - MAX_BLOCK_CHARS} more characters cut"
+    tokens: list[tuple[str, str]] = []
+    last = 0
+    for match in _TOKEN.finditer(text):
+        if match.start() > last:
+            tokens.append(("", text[last : match.start()]))
+        tokens.append((match.lastgroup or "", match.group()))
+        last = match.end()
+    if last < len(text):
+        tokens.append(("", text[last:]))
+    return tokens
+
+
+def _block(title: str, value: Any, *, as_json: bool = True) -> Block:
+    text = pretty_json(value) if as_json else str(value)
+    return Block(title, json_tokens(text) if as_json else [("", text[:MAX_BLOCK_CHARS])])
+
+
+def _s(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _latency(entry: dict[str, Any]) -> str:
+    try:
+        return f"{float(entry['latency_ms']):.0f} ms"
+    except (KeyError, TypeError, ValueError):
+        return ""
+
+
+def build_wire_log(result: Result) -> list[WireEntry]:
+    """Every journal entry of the result, in order, with the parts a reader wants to open."""
+    names = app_names(result)
+
+    def app(value: Any) -> str:
+        return names.get(str(value), str(value)) if value not in (None, "") else "nobody"
+
+    entries = sorted(result["journal"], key=lambda e: (e.get("seq") if isinstance(e.get("seq"), (int, float)) else 0))
+    times = [e["ts"] for e in entries if isinstance(e.get("ts"), (int, float))]
+    t0 = min(times) if times else 0
+    log: list[WireEntry] = []
+    for entry in entries:
+        kind = _s(entry.get("kind")) or "entry"
+        seq = _s(entry.get("seq"))
+        when = format_offset(entry["ts"] - t0) if isinstance(entry.get("ts"), (int, float)) else ""
+        item = WireEntry(seq, f"e{seq}", kind, when, "", "", "", _latency(entry), False)
+        if kind == "graph":
+            error = entry.get("error")
+            status = entry.get("status")
+            item.route = f"{app(entry.get('app_id'))} → platform"
+            item.summary = f"{_s(entry.get('method')) or 'POST'} {_s(entry.get('path')) or _s(entry.get('edge'))}"
+            item.status = _s(status)
+            item.error = bool(error) or (isinstance(status, int) and status >= 400)
+            item.fields = [("edge", _s(entry.get("edge"))), ("transport", _s(entry.get("transport"))),
+                           ("app", f"{app(entry.get('app_id'))} ({_s(entry.get('app_id'))})"),
+                           ("psid", _s(entry.get("psid")))]
+            if isinstance(error, dict):
+                item.fields.append(("error", f"code {error.get('code')} / subcode {error.get('error_subcode')}"))
+            if entry.get("query"):
+                item.blocks.append(_block("query", entry["query"]))
+            if entry.get("body") is not None:
+                item.blocks.append(_block("request body", entry["body"]))
+            item.blocks.append(_block("response", entry.get("response")))
+        elif kind == "delivery":
+            status = entry.get("status")
+            outcome = _s(entry.get("outcome"))
+            item.route = f"platform → {app(entry.get('app_id'))}"
+            types = [f"{'standby: ' if e.get('channel') == 'standby' else ''}{_s(e.get('type'))}"
+                     for e in entry.get("events") or [] if isinstance(e, dict)]
+            item.summary = f"POST webhook: {', '.join(types) or 'event'}"
+            item.status = " ".join(p for p in (_s(status), outcome) if p) or "—"
+            item.error = outcome not in ("", "ok") or (isinstance(status, int) and not 200 <= status < 300)
+            item.fields = [("url", _s(entry.get("url"))), ("delivery id", _s(entry.get("delivery_id"))),
+                           ("attempt", _s(entry.get("attempt"))), ("outcome", outcome),
+                           ("duplicate", "yes" if entry.get("duplicate") else "no"),
+                           ("psids", ", ".join(map(str, entry.get("psids") or [])))]
+            headers = entry.get("headers") if isinstance(entry.get("headers"), dict) else {}
+            # Signature headers first: they are what a reader checks against the raw body.
+            ordered = [h for h in SIGNATURE_HEADERS if h in headers] + [h for h in headers if h not in SIGNATURE_HEADERS]
+            item.headers = [(h, _s(headers[h])) for h in ordered]
+            item.blocks.append(_block("body", entry.get("body")))
+            if entry.get("raw") is not None:
+                item.blocks.append(_block("raw body, exactly as signed and sent", entry["raw"], as_json=False))
+            if entry.get("response_body") not in (None, ""):
+                item.blocks.append(_block("response body", entry["response_body"]))
+        elif kind == "ownership":
+            item.route = f"{app(entry.get('from_app_id'))} → {app(entry.get('to_app_id'))}"
+            item.summary = f"thread ownership: {_s(entry.get('cause'))}"
+            item.fields = [("psid", _s(entry.get("psid"))), ("from", app(entry.get("from_app_id"))),
+                           ("to", app(entry.get("to_app_id"))), ("by", app(entry.get("by_app_id"))),
+                           ("cause", _s(entry.get("cause")))]
+        elif kind == "user":
+            item.route = "user → platform"
+            item.summary = f"{_s(entry.get('action'))}: {_s(entry.get('text')) or _s(entry.get('payload'))}".rstrip(": ")
+            item.fields = [("psid", _s(entry.get("psid"))), ("mid", _s(entry.get("mid"))),
+                           ("text", _s(entry.get("text"))), ("payload", _s(entry.get("payload")))]
+        elif kind == "verification":
+            item.route = f"platform → {app(entry.get('app_id'))}"
+            item.summary = "GET verification handshake"
+            item.status = _s(entry.get("status"))
+            item.error = not entry.get("ok")
+            item.fields = [("url", _s(entry.get("url"))), ("verify token", _s(entry.get("verify_token"))),
+                           ("challenge", _s(entry.get("challenge"))), ("ok", _s(entry.get("ok"))),
+                           ("reason", _s(entry.get("reason")))]
+            if entry.get("body") is not None:
+                item.blocks.append(_block("response body", entry["body"]))
+        elif kind == "control":
+            item.route = "harness → simulator"
+            detail = entry.get("detail")
+            compact = json.dumps(detail, ensure_ascii=False, separators=(", ", ": "), default=str)
+            item.summary = f"{_s(entry.get('action'))}: {compact}" if detail is not None else _s(entry.get("action"))
+            item.blocks.append(_block("detail", detail))
+        elif kind == "clock":
+            item.route = "harness → clock"
+            seconds = entry.get("seconds")
+            item.summary = f"{_s(entry.get('action'))} {seconds} s" if seconds is not None else _s(entry.get("action"))
+            item.fields = [("now (virtual epoch ms)", _s(entry.get("now_ms")))]
+        else:
+            item.route = f"platform → {app(entry.get('app_id'))}" if entry.get("app_id") else kind
+            item.summary = " ".join(f"{k}={_s(entry.get(k))}" for k in ("action", "reason", "seconds") if k in entry)
+            item.error = kind == "alert"
+            item.blocks.append(_block("entry", entry))
+        item.fields = [(k, v) for k, v in item.fields if v]
+        log.append(item)
+    return log
