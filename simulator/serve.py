@@ -63,7 +63,7 @@ def serve(args: argparse.Namespace) -> int:
     print(describe_startup(args.config, f"http://{args.host}:{args.port}", args.run_dir), flush=True)
     Server("simulator.serve:app_from_environment", address=args.host, port=args.port,
            interface=Interfaces.WSGI, workers=1, blocking_threads=8, factory=True,
-           log_level="warning").serve()  # type: ignore[arg-type]
+           backpressure=8, log_level="info").serve()  # type: ignore[arg-type]
     return 0
 
 
