@@ -159,6 +159,8 @@ def _str_list(value: Any) -> list[str]:
 
 
 def _normalise_run(raw: Any, problems: list[str]) -> RunInfo:
+    if raw is None:
+        raw = {}  # a bare list of results still renders; the header just says less
     if not isinstance(raw, dict):
         problems.append("`run` must be an object")
         raw = {}
@@ -289,7 +291,8 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 def slug(text: str) -> str:
     """Text reduced to characters safe in a file name, a URL and an HTML id."""
-    return _UNSAFE.sub("_", str(text))
+    # Leading dots would make hidden files (or "..") of hostile ids.
+    return _UNSAFE.sub("_", str(text)).lstrip(".") or "_"
 
 
 def page_name(result: Result) -> str:
