@@ -21,6 +21,15 @@ from typing import Any, Callable, Iterable
 
 from simulator.domain.clock import VirtualClock
 
+try:  # orjson serialises a journal line ~5x faster than json; the journal is on every request's path
+    import orjson
+
+    def _line(entry: dict) -> bytes:
+        return orjson.dumps(entry, default=str, option=orjson.OPT_NON_STR_KEYS) + b"\n"
+except ImportError:  # pragma: no cover - orjson is a declared dependency
+    def _line(entry: dict) -> bytes:
+        return (json.dumps(entry, ensure_ascii=False, default=str, separators=(",", ":")) + "\n").encode("utf-8")
+
 JOURNAL_FILE = "journal.jsonl"
 _MISSING = object()
 
@@ -144,8 +153,7 @@ class Journal:
             entry["seq"] = self._seq
             self._entries.append(entry)
             if self._fd is not None:
-                line = json.dumps(entry, ensure_ascii=False, default=str, separators=(",", ":")) + "\n"
-                os.write(self._fd, line.encode("utf-8"))
+                os.write(self._fd, _line(entry))
             self._cond.notify_all()
         return entry
 

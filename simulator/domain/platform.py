@@ -54,6 +54,8 @@ class Platform:
         self.personas: dict[str, dict[str, Any]] = {}
         self.messenger_profile: dict[str, Any] = {}
         self.human_handoff_app_id: str | None = None
+        self._rules_mode: Mode | None = None
+        self._rules: ModeRules = rules_for(settings.mode)
         self.add_app(page_inbox())
 
     # -- wiring ----------------------------------------------------------------------------------
@@ -65,7 +67,10 @@ class Platform:
 
     @property
     def rules(self) -> ModeRules:
-        return rules_for(self.settings.mode)
+        mode = self.settings.mode
+        if self._rules_mode is not mode:  # cached: read on every call, changed rarely
+            self._rules, self._rules_mode = rules_for(mode), mode
+        return self._rules
 
     @property
     def page_id(self) -> str:
@@ -246,6 +251,8 @@ class Platform:
 
     def _fan_out(self, thread: Thread, event: dict[str, Any], field: str, event_type: str,
                  *, echo: bool = False) -> list[Notification]:
+        if not any(field in a.fields or "standby" in a.fields for a in self._receivers()):
+            return []
         ctx = self._ctx(thread)
         broadcast = self.rules.broadcast(ctx)
         notes = []
