@@ -60,7 +60,7 @@ def start_simulator(config: dict | str | Path | None = None, *, host: str = "127
     """Start a simulation on `host:port` (0 = an ephemeral port) and return once it listens."""
     simulation = Simulation(config, run_dir=run_dir, frozen_clock=frozen_clock or None)
     if delivery:
-        simulation.policy.update(**delivery)
+        simulation.set_delivery_defaults(**delivery)
     app = create_app(simulation)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)

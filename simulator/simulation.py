@@ -63,8 +63,8 @@ class Simulation:
         self.faults = FaultPlan()
         self.graph = GraphService(self.platform, self.journal, self.faults, set_webhook=self._graph_set_webhook)
         self.policy = DeliveryPolicy()
-        if self.config.delivery:
-            self.policy.update(**self.config.delivery)
+        self.delivery_defaults: dict[str, Any] = dict(self.config.delivery)
+        self.policy.update(**self.delivery_defaults)
         self.dispatcher = Dispatcher(self.journal, self.clock, _Directory(self), self.policy,
                                      page_id=self.platform.page_id)
         self.platform.connect(emit=self.dispatcher.submit)
@@ -91,12 +91,25 @@ class Simulation:
         self.clock.fire_due()
         self.platform.tick()
 
+    def set_delivery_defaults(self, **policy: Any) -> None:
+        """Change the policy and make it what every reset returns to (e.g. a short timeout)."""
+        self.policy.update(**policy)
+        self.delivery_defaults.update(policy)
+
     def reset(self, *, keep_apps: bool = True, mode: str | None = None) -> dict[str, Any]:
+        """Back to the configured page: no users, threads, faults, timers or queued deliveries;
+        page settings and delivery policy as configured; apps kept unless `keep_apps=False`."""
         self.dispatcher.reset()
         self.clock.clear_timers()
         self.platform.reset()
         self.faults.clear()
         self.bot.reset()
+        configured = load_config(self.config.raw).settings
+        settings = self.platform.settings
+        for name in ("exclusive_send", "idle_expiry_s", "auto_deliveries", "require_messaging_type"):
+            setattr(settings, name, getattr(configured, name))
+        self.policy.update(**DeliveryPolicy().to_dict())
+        self.policy.update(**self.delivery_defaults)
         if not keep_apps:
             for app_id in [a for a in self.platform.apps if a != PAGE_INBOX_APP_ID]:
                 self.platform.remove_app(app_id)
