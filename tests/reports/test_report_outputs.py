@@ -201,3 +201,15 @@ def test_cli_rejects_a_broken_results_file(tmp_path: Path, capsys: pytest.Captur
     assert args.func(args) == 2
     assert "unknown verdict" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_minimal_results_file_renders(tmp_path: Path) -> None:
+    minimal = {"results": [{"id": "X-1", "mode": "hop_v2", "verdict": "FAIL"},
+                           {"id": "X-2", "mode": "hop_v2", "verdict": "NOT_APPLICABLE"}]}
+    index = render_report(minimal, tmp_path)
+    assert "X-1" in index.read_text()
+    page = (tmp_path / "scenarios" / "X-1--hop_v2.html").read_text()
+    assert "The journal holds no evidence" in page and "No steps ran." in page
+    xml = JUnitXml.fromfile(str(tmp_path / "junit.xml"))
+    xml.update_statistics()
+    assert (xml.tests, xml.failures, xml.skipped) == (2, 1, 1)
