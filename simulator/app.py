@@ -1,4 +1,5 @@
-"""create_app(): the Flask application of one simulation (Graph API + control API)."""
+"""create_app(): the WSGI application of one simulation: the Graph API in front, the Flask
+control API (`/_sim`) behind it."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from simulator.control.blueprint import control_blueprint
-from simulator.domain import errors
-from simulator.graph.blueprint import graph_blueprint
+from simulator.graph.wsgi import GraphWSGI
 from simulator.simulation import Simulation
 from simulator.webjson import json_response
 
@@ -25,17 +25,11 @@ def create_app(simulation: Simulation | None = None, *, config: Any = None,
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["handover"] = simulation or Simulation(config, run_dir=run_dir)
     app.register_blueprint(control_blueprint)
-    app.register_blueprint(graph_blueprint)
+    app.wsgi_app = GraphWSGI(app.extensions["handover"].graph, app.wsgi_app)  # type: ignore[method-assign]
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
-        from flask import request
-        if request.path.startswith("/_sim"):
-            return json_response({"error": {"message": exc.description or exc.name}}, exc.code or 400)
-        if exc.code == 413:
-            return json_response(errors.BodyTooLarge().envelope(), 413)
-        error = errors.UnsupportedRequest(request.method, request.path.strip("/") or "/")
-        return json_response(error.envelope(), exc.code if exc.code and exc.code < 500 else 400)
+        return json_response({"error": {"message": exc.description or exc.name}}, exc.code or 400)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

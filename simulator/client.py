@@ -6,6 +6,8 @@ drives one in its own. Errors from the control API raise `SimError` with the ser
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +71,19 @@ class SimClient:
     # -- simulator ---------------------------------------------------------------------------
     def health(self) -> dict:
         return self._call("GET", "/health")
+
+    def wait_until_ready(self, timeout: float = 30.0) -> dict:
+        """Block until the simulator answers /_sim/health (a server in another process may accept
+        connections a moment after it says it started); raises TimeoutError after `timeout`."""
+        deadline = time.monotonic() + timeout
+        pause = threading.Event()  # never set: a bounded wait between connection attempts
+        while True:
+            try:
+                return self.health()
+            except requests.ConnectionError:
+                if time.monotonic() >= deadline:
+                    raise TimeoutError(f"simulator at {self.base_url} not ready after {timeout} s") from None
+                pause.wait(0.02)
 
     def config(self) -> dict:
         """Page, mode, apps (with ids, tokens, secrets, roles, fields), delivery policy."""

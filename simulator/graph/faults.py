@@ -79,6 +79,8 @@ class FaultPlan:
             return fault
 
     def take(self, app_id: str | None, edge: str, method: str) -> Fault | None:
+        if not self._faults:  # the common case: no plan, no lock
+            return None
         with self._lock:
             for fault in self._faults:
                 if fault.matches(app_id, edge, method):

@@ -83,7 +83,7 @@ class GraphService:
         self.journal.record(
             "graph", app_id=app.id if app else None, app_name=app.name if app else None, transport=transport,
             method=method.upper(), path=path, edge=(request.edge or ("profile" if psid else "object")) if request else "",
-            query={k: v for k, v in (query or {}).items()}, body=params, status=answer.status,
+            query=dict(query or {}), body=params, status=answer.status,
             response=answer.body, psid=psid,
             error={"code": error.get("code"), "error_subcode": error.get("error_subcode")} if error else None,
             latency_ms=round((time.perf_counter() - started) * 1000, 3))

@@ -68,7 +68,7 @@ def test_granian_server_serves_and_stops_on_sigterm(tmp_path):
     try:
         _read_until(process.stdout, "Started worker", timeout=30)
         client = SimClient(f"http://127.0.0.1:{port}")
-        assert client.health()["ok"] is True
+        assert client.wait_until_ready(timeout=20)["ok"] is True
         client.close()  # an open keep-alive connection would hold up graceful shutdown
     finally:
         process.send_signal(signal.SIGTERM)
