@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined
 
 from reports import bundle as bundle_mod
 from reports.cucumber import to_cucumber
@@ -80,11 +81,23 @@ def _elapsed(start: str | None, end: str | None) -> str:
     return _ms(seconds * 1000)
 
 
+def minify_css(css: str) -> str:
+    """Comments and layout whitespace removed; the stylesheet is inlined in every page."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"\s+", " ", css)
+    # Around braces, semicolons and commas, and after a declaration's colon; never before a
+    # colon, where a space makes a descendant selector (`a :hover` is not `a:hover`).
+    css = re.sub(r"\s*([{};,])\s*", r"\1", css)
+    return css.replace(": ", ":").strip()
+
+
 @cache
 def environment() -> Environment:
     """The Jinja2 environment; autoescape is on for every template, whatever its name."""
+    # style.css is served minified through its own loader entry (it is static text, not data).
+    style = DictLoader({"style.css": minify_css((TEMPLATES / "style.css").read_text(encoding="utf-8"))})
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=ChoiceLoader([style, FileSystemLoader(TEMPLATES)]),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
