@@ -84,24 +84,26 @@ def echo(psid: str, page_id: str, ts: int, mid: str, app_id: str, message: dict[
     return {"sender": {"id": page_id}, "recipient": {"id": psid}, "timestamp": ts, "message": body}
 
 
-def pass_thread_control(psid: str, page_id: str, ts: int, previous: str | None, new: str,
-                        metadata: str | None) -> dict[str, Any]:
+def _control_change(kind: str, psid: str, page_id: str, ts: int, previous: str | None, new: str,
+                    metadata: str | None) -> dict[str, Any]:
     event = _base(psid, page_id, ts)
     body: dict[str, Any] = {"previous_owner_app_id": previous, "new_owner_app_id": new}
     if metadata is not None:
         body["metadata"] = metadata
-    event["pass_thread_control"] = body
+    event[kind] = body
     return event
+
+
+def pass_thread_control(psid: str, page_id: str, ts: int, previous: str | None, new: str,
+                        metadata: str | None) -> dict[str, Any]:
+    """Sent to the new owner; `previous_owner_app_id` is null when the thread was idle."""
+    return _control_change("pass_thread_control", psid, page_id, ts, previous, new, metadata)
 
 
 def take_thread_control(psid: str, page_id: str, ts: int, previous: str | None, new: str,
                         metadata: str | None) -> dict[str, Any]:
-    event = _base(psid, page_id, ts)
-    body: dict[str, Any] = {"previous_owner_app_id": previous, "new_owner_app_id": new}
-    if metadata is not None:
-        body["metadata"] = metadata
-    event["take_thread_control"] = body
-    return event
+    """Sent to the app that lost control."""
+    return _control_change("take_thread_control", psid, page_id, ts, previous, new, metadata)
 
 
 def request_thread_control(psid: str, page_id: str, ts: int, requested: str,
