@@ -236,6 +236,15 @@ def _finish_step(request: Any, step: Any, status: str, error: str | None) -> Non
 
 def pytest_bdd_after_step(request: Any, feature: Any, scenario: Any, step: Any, step_func: Any,
                           step_func_args: Any) -> None:
+    info = _info(request)
+    if info is not None and step.type == "when":
+        from scenarios.fixtures import CONTEXT_KEY
+
+        ctx = request.node.stash.get(CONTEXT_KEY, None)
+        if ctx is not None:
+            # Parties act on what they have seen: the next action waits until every webhook the
+            # last one caused has been delivered (an agent replies after the take has arrived).
+            ctx.settle()
     _finish_step(request, step, "passed", None)
 
 
@@ -263,6 +272,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
 
     report = outcome.get_result()
     state = item.config.stash[STATE_KEY]
+    if call.when == "setup":
+        info.started = time.perf_counter() - call.duration
     if call.when in ("setup", "call"):
         if call.when == "call" or report.outcome != "passed":
             if info.record is None:

@@ -4,7 +4,7 @@ Feature: The Page Inbox as a party to the handover
   an echo with that app id (and in conversation routing an implicit take); "Mark as done" passes
   control to the Primary; "Move to Main" requests it (spec §1.4, §1.6, §3.3, §6.8).
 
-  @HOP-INBOX-001 @HOP-LABEL-INBOX @HOP-ROUTE-STANDBY-SILENT @secondary
+  @HOP-INBOX-001 @HOP-LABEL-INBOX @HOP-ROUTE-STANDBY-SILENT @legacy_hop @conversation_routing @secondary
   Scenario: A human reply in the Page Inbox is not answered by the contact centre
     Given a user "Anna"
     And Anna has been chatting with the bot
@@ -12,7 +12,7 @@ Feature: The Page Inbox as a party to the handover
     Then the contact centre acknowledges every webhook
     And the contact centre sends nothing to Anna
 
-  @HOP-INBOX-002 @HOP-LABEL-INBOX @secondary @cap-conversation @adapter-reported
+  @HOP-INBOX-002 @HOP-LABEL-INBOX @legacy_hop @conversation_routing @secondary @cap-conversation @adapter-reported
   Scenario: A human reply in the Page Inbox is shown as coming from the Page Inbox
     Given a user "Anna"
     And Anna has been chatting with the bot
