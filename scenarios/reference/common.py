@@ -27,6 +27,10 @@ HUMAN_AGENT_MS = 7 * DAY_MS
 WEBHOOK_FIELDS = ("messages", "messaging_postbacks", "message_echoes", "message_reads",
                   "message_deliveries", "messaging_handovers", "standby")
 GRAPH_TIMEOUT_S = 10.0
+RETRYABLE_CODES = {1, 2, 4, 17, 613, 1200}
+# Backoff between attempts on a transient or rate-limit error: real (the SUT genuinely waits),
+# short and bounded, so a run never stalls on it.
+RETRY_BACKOFF_S = (0.05, 0.2)
 
 
 class HookError(Exception):
@@ -136,6 +140,7 @@ class GraphResult:
     status: int
     body: Any
     request: dict[str, Any] | None = None
+    attempts: int = 1
 
     @property
     def ok(self) -> bool:
@@ -155,7 +160,15 @@ class GraphResult:
 
     def summary(self) -> dict[str, Any]:
         return {"edge": self.edge, "status": self.status, "error_code": self.error_code,
-                "error_subcode": self.error_subcode, "error_message": self.error.get("message")}
+                "error_subcode": self.error_subcode, "error_message": self.error.get("message"),
+                "attempts": self.attempts}
+
+    @property
+    def retryable(self) -> bool:
+        """Transient (1200, 1, 2, is_transient) and rate-limit (4, 17, 613) errors (spec §2.1)."""
+        if self.status == 0:
+            return True
+        return self.error_code in RETRYABLE_CODES or bool(self.error.get("is_transient"))
 
 
 class GraphClient:
@@ -176,6 +189,18 @@ class GraphClient:
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None, *,
              params: dict[str, Any] | None = None, token: str | None = None, edge: str | None = None) -> GraphResult:
+        """One Graph call, retried with backoff on transient and rate-limit errors."""
+        result = self._once(method, path, body, params=params, token=token, edge=edge)
+        for attempt, pause in enumerate(RETRY_BACKOFF_S, start=2):
+            if not result.retryable or result.ok:
+                break
+            threading.Event().wait(pause)
+            result = self._once(method, path, body, params=params, token=token, edge=edge)
+            result.attempts = attempt
+        return result
+
+    def _once(self, method: str, path: str, body: dict[str, Any] | None, *,
+              params: dict[str, Any] | None, token: str | None, edge: str | None) -> GraphResult:
         edge = edge or path.rstrip("/").rsplit("/", 1)[-1]
         url = f"{self.graph_url}/{path.lstrip('/')}"
         try:

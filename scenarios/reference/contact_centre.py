@@ -85,6 +85,8 @@ class Conversation:
     out_of_hours_replied: bool = False
     reopened: int = 0
     closed: int = 0
+    closed_at_ms: int | None = None
+    last_activity_ms: int | None = None  # any event or send: ownership lapses after 24 h without (spec §1.3)
     requests: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
@@ -134,7 +136,9 @@ class ContactCentre:
                 "pass_to_bot_available": conv.owner == self.settings.app_id,
                 "reopened": conv.reopened, "closed_count": conv.closed, "pending_replies": list(conv.pending),
                 "requests": list(conv.requests),
-                "messages": [{k: m[k] for k in ("label", "text", "mid", "timestamp")} for m in conv.messages],
+                # Retries may reorder deliveries: show them by event timestamp (spec §4.4).
+                "messages": [{k: m[k] for k in ("label", "text", "mid", "timestamp")}
+                             for _, m in sorted(enumerate(conv.messages), key=_message_order)],
             }
 
     def _handled_by(self, conv: Conversation) -> str:
@@ -217,6 +221,8 @@ class ContactCentre:
             if key is not None:
                 conv.seen.add(key)
             self.processed_events += 1
+            if ts is not None and kind not in ("read", "delivery"):
+                conv.last_activity_ms = max(ts, conv.last_activity_ms or 0)
             if kind == "message":
                 self._on_user_message(conv, channel, event, ts)
             elif kind == "postback":
@@ -256,7 +262,8 @@ class ContactCentre:
             # Standby: someone else owns it. Unless an echo said otherwise, that is the Primary
             # (legacy default owner; in hop_v2/CR the Primary/default app gets idle threads).
             conv.owner = self.bot_app_id
-        if conv.tab == "closed" and self.defect != "no-reopen":
+        late = conv.closed_at_ms is not None and ts is not None and ts < conv.closed_at_ms
+        if conv.tab == "closed" and self.defect != "no-reopen" and not late:
             conv.tab, conv.assignee = "new", None
             conv.reopened += 1
             conv.out_of_hours_replied = False
@@ -279,8 +286,11 @@ class ContactCentre:
         app_id = _str(message.get("app_id"))
         label = {self.settings.app_id: "Agent", self.bot_app_id: "Bot", PAGE_INBOX_APP_ID: "Page Inbox"}.get(
             app_id or "", "Page")
-        if not any(m["mid"] == message.get("mid") for m in conv.messages if m["mid"]):
+        known = next((m for m in conv.messages if m["mid"] and m["mid"] == message.get("mid")), None)
+        if known is None:
             self._record(conv, label, message.get("text"), message.get("mid"), ts)
+        elif ts is not None:
+            known["timestamp"] = ts  # the platform's own time for a message we sent
 
     def _on_control_received(self, conv: Conversation) -> None:
         conv.owner = self.settings.app_id
@@ -333,7 +343,9 @@ class ContactCentre:
             mid = result.body.get("message_id")
             if mid:
                 conv.seen.add(f"mid:{mid}")
-            self._record(conv, label, text, mid, self.clock.seen_ms() or None)
+            now = self.clock.seen_ms() or None
+            self._record(conv, label, text, mid, now)
+            conv.last_activity_ms = max(now or 0, conv.last_activity_ms or 0) or None
         return result
 
     def _send_automatic(self, conv: Conversation, text: str) -> GraphResult | None:
@@ -412,6 +424,13 @@ class ContactCentre:
             mode = self.current_mode()
             careless = self.defect in ("replies-while-not-owner", "replies-after-take")
             owns = conv.owner == self.settings.app_id
+            now = self._now()
+            if (owns and mode != "legacy_hop" and conv.last_activity_ms is not None
+                    and now - conv.last_activity_ms > DAY_MS and not careless):
+                # Control silently lapsed to idle after 24 h without activity (spec §1.3, §6.5):
+                # regain it before replying instead of meeting 2018300.
+                conv.owner = None
+                owns = False
             if mode != "legacy_hop" and not owns and not careless:
                 if not self._acquire(conv, mode, text, results):
                     queued = text in conv.pending
@@ -480,6 +499,7 @@ class ContactCentre:
                 ok = self._pass_back(conv, f"Conversation closed by {agent}; back to the bot", results)
             conv.tab, conv.assignee = "closed", None
             conv.closed += 1
+            conv.closed_at_ms = self._now() or None
             conv.pending.clear()
             conv.out_of_hours_replied = False
             return _answer(ok, results)
@@ -542,6 +562,11 @@ def parse_business_hours(text: str) -> tuple[set[int], int, int]:
         return int(hours) * 60 + int(mins or 0)
 
     return days, minutes(start_s), minutes(end_s)
+
+
+def _message_order(item: tuple[int, dict[str, Any]]) -> tuple[int, int]:
+    index, message = item
+    return (message["timestamp"] if message["timestamp"] is not None else 0, index)
 
 
 def _answer(ok: bool, results: list[GraphResult], **extra: Any) -> dict[str, Any]:

@@ -393,3 +393,63 @@ def test_malformed_webhook_body_is_400(cc):
     assert webhooks.post_raw(raw).status_code == 400
     other_object = webhooks.post_raw(meta_bytes({"object": "instagram", "entry": []}))
     assert (other_object.status_code, other_object.text) == (200, "EVENT_RECEIVED")
+
+
+# -- retries, ordering, expiry -------------------------------------------------------------------
+@pytest.mark.parametrize("code, status", [(1200, 500), (613, 400), (4, 400)])
+def test_transient_and_rate_limit_errors_are_retried(cc, graph_stub, code, status):
+    _, webhooks, hooks = cc
+    escalated(webhooks)
+    graph_stub.script("messages", status, {"error": {"message": "try later", "code": code}}, times=2)
+    answer = hooks.ok("agent/reply", {"psid": PSID, "text": "persistent"})
+    assert answer["ok"] and answer["graph"][-1]["attempts"] == 3
+    assert [s["body"]["message"]["text"] for s in sends(graph_stub)][-3:] == ["persistent"] * 3
+
+
+def test_a_permanent_error_is_not_retried(cc, graph_stub):
+    _, webhooks, hooks = cc
+    escalated(webhooks)
+    graph_stub.script("messages", 400, {"error": {"message": "(#100) Invalid parameter", "code": 100}})
+    answer = hooks.ok("agent/reply", {"psid": PSID, "text": "x"})
+    assert answer["ok"] is False and answer["graph"][-1]["attempts"] == 1
+
+
+def test_reordered_messages_are_shown_in_timestamp_order(cc):
+    _, webhooks, hooks = cc
+    first = webhooks.message(PSID, "first")
+    second = webhooks.message(PSID, "second")
+    webhooks.post(("standby", second))
+    webhooks.post(("standby", first))
+    assert [m["text"] for m in hooks.conversation(PSID)["messages"]] == ["first", "second"]
+
+
+def test_a_late_redelivery_from_before_the_close_does_not_reopen(cc, graph_stub):
+    _, webhooks, hooks = cc
+    old = webhooks.message(PSID, "sent before the close")
+    escalated(webhooks)
+    graph_stub.now_ms = webhooks.ts + 1000
+    hooks.ok("agent/close", {"psid": PSID, "pass_to_bot": True})
+    webhooks.post(("standby", old))
+    assert hooks.conversation(PSID)["tab"] == "closed"
+
+
+def test_hop_v2_regains_control_that_lapsed_after_24h(cc, graph_stub):
+    graph_stub.mode = "hop_v2"
+    _, webhooks, hooks = cc
+    escalated(webhooks)
+    graph_stub.now_ms = webhooks.ts + 25 * HOUR_MS
+    answer = hooks.ok("agent/reply", {"psid": PSID, "text": "back after a day"})
+    assert [g["edge"] for g in answer["graph"]] == ["request_thread_control"] and answer["queued"]
+    webhooks.tick(25 * HOUR_MS)
+    webhooks.post(("messaging", webhooks.passed(PSID, CC_ID, previous=None)))
+    body = sends(graph_stub)[-1]["body"]
+    assert (body["message"]["text"], body.get("tag")) == ("back after a day", "HUMAN_AGENT")
+
+
+def test_user_turning_the_bot_off_lands_with_an_agent(cc):
+    _, webhooks, hooks = cc
+    bot_thread(webhooks)
+    webhooks.post(("messaging", webhooks.passed(PSID, CC_ID, metadata="User turned the bot off in Messenger")))
+    view = hooks.conversation(PSID)
+    assert (view["tab"], view["handled_by"], view["bot_off"], view["pass_to_bot_available"]) == (
+        "in_progress", "agent", True, True)
