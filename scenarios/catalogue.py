@@ -17,8 +17,8 @@ MODES = ("legacy_hop", "hop_v2", "conversation_routing")
 ROLES = ("secondary", "primary")
 CAPABILITY_PREFIX = "cap-"
 ADAPTER_REPORTED_TAG = "adapter-reported"
-# A scenario id is an area code and a number (HOP-CLOSE-001); rule ids never end in digits.
-SCENARIO_ID = re.compile(r"^HOP-[A-Z0-9]+-\d{3}$")
+# A scenario id ends in a three-digit number (HOP-CLOSE-001, a team's TEAM-001); rule ids never do.
+SCENARIO_ID = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-\d{3}$")
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ class ReferenceAdapter(HttpHooksAdapter):
         options = dict(self.config.options)
         if self.role == "secondary":
             options.setdefault("business_hours", self.config.opening_hours)
-            # Slow enough to miss the test runs' short platform timeout, fast enough for CI.
-            options.setdefault("slow_seconds", 1.0)
+            # Twice the run's platform timeout (1 s by default): late, yet bounded for CI.
+            options.setdefault("slow_seconds", 2.0)
         self.running = start_reference_sut(self.role, sim_url, defect=self.defect, options=options)
         self.base_url = self.running.base_url
         self.app_id = self.running.app_id
