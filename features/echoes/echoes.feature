@@ -41,3 +41,11 @@ Feature: Message echoes and labels
     When Anna writes "agent please"
     Then the contact centre owns Anna's conversation
     And the contact centre sends Anna at most 1 message
+
+  @HOP-ECHO-006 @HOP-ECHO-LOOP @secondary @cap-close @cap-opening_hours
+  Scenario: Outside opening hours, the echo of the closing message gets no automatic answer
+    Given a user "João" who writes in Portuguese
+    And it is outside the contact centre's opening hours
+    And João has been handed over to the contact centre
+    When the agent closes João's conversation without passing it back to the bot
+    Then the contact centre sends João exactly 1 message
