@@ -7,6 +7,7 @@ import json
 import re
 import zipfile
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -32,6 +33,7 @@ _TEXT_PATTERNS = [
 _MIN_LITERAL = 8
 
 
+@lru_cache(maxsize=4096)
 def is_secret_key(key: str) -> bool:
     """True when a dict key or header name names a secret."""
     norm = re.sub(r"[-_.\s]", "", key.lower())
@@ -39,11 +41,15 @@ def is_secret_key(key: str) -> bool:
 
 
 def _collect(value: Any, found: set[str]) -> None:
-    if isinstance(value, Mapping):
+    # dict, not Mapping: the ABC check is several times slower, and parsed JSON holds only dicts.
+    if isinstance(value, dict):
         for key, item in value.items():
             if is_secret_key(str(key)) and isinstance(item, (str, int)) and not isinstance(item, bool):
-                if len(str(item)) >= _MIN_LITERAL:
-                    found.add(str(item))
+                text = str(item)
+                # Values the patterns already catch (every signature, EAA tokens) are not kept as
+                # literals: a run has thousands of signatures, and each literal costs a scan.
+                if len(text) >= _MIN_LITERAL and not any(p.search(text) for p, _ in _TEXT_PATTERNS):
+                    found.add(text)
             else:
                 _collect(item, found)
     elif isinstance(value, list):
@@ -72,23 +78,30 @@ def journal_secrets(journal_path: Path | None) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=8)
+def _literal_pattern(literals: frozenset[str]) -> re.Pattern[str] | None:
+    if not literals:
+        return None
+    # Longest first, so a secret that contains another is removed whole.
+    return re.compile("|".join(re.escape(x) for x in sorted(literals, key=len, reverse=True)))
+
+
 def redact_text(text: str, literals: Iterable[str] = ()) -> str:
     """Free text with known secret values and secret-looking patterns replaced."""
-    # Longest first, so a secret that contains another is removed whole.
-    for literal in sorted(literals, key=len, reverse=True):
-        if literal in text:
-            text = text.replace(literal, REDACTED)
-    for pattern, replacement in _TEXT_PATTERNS:
-        text = pattern.sub(replacement, text)
+    pattern = _literal_pattern(literals if isinstance(literals, frozenset) else frozenset(literals))
+    if pattern is not None:
+        text = pattern.sub(REDACTED, text)
+    for regex, replacement in _TEXT_PATTERNS:
+        text = regex.sub(replacement, text)
     return text
 
 
 def redact(value: Any, literals: Iterable[str] | None = None) -> Any:
     """A deep copy with secret values replaced by [REDACTED] (keys and free text alike)."""
-    known = sorted(secrets_in(value) if literals is None else set(literals), key=len, reverse=True)
+    known = frozenset(secrets_in(value) if literals is None else literals)
 
     def walk(item: Any) -> Any:
-        if isinstance(item, Mapping):
+        if isinstance(item, dict):
             return {k: (REDACTED if is_secret_key(str(k)) and item[k] not in (None, "") else walk(v))
                     for k, v in item.items()}
         if isinstance(item, list):
@@ -100,8 +113,11 @@ def redact(value: Any, literals: Iterable[str] | None = None) -> Any:
     return walk(value)
 
 
-def redact_jsonl(text: str, literals: Iterable[str] = ()) -> str:
-    """A JSONL journal with every entry redacted; lines that are not JSON get text redaction."""
+def redact_jsonl(text: str, literals: Iterable[str] | None = None) -> str:
+    """A JSONL journal with every entry redacted; lines that are not JSON get text redaction.
+
+    `literals` are the secret values to hunt in free text; None collects them from the journal.
+    """
     entries: list[Any] = []
     lines = text.splitlines()
     for line in lines:
@@ -109,7 +125,10 @@ def redact_jsonl(text: str, literals: Iterable[str] = ()) -> str:
             entries.append(json.loads(line))
         except ValueError:
             entries.append(None)
-    known = set(literals) | secrets_in([e for e in entries if e is not None])
+    if literals is None:
+        known = frozenset(secrets_in([e for e in entries if e is not None]))
+    else:
+        known = frozenset(literals)
     out = []
     for line, entry in zip(lines, entries):
         if entry is None:
@@ -136,10 +155,11 @@ def _date_time(stamp: str | None) -> tuple[int, int, int, int, int, int]:
 
 
 def write_bundle(zip_path: Path, files: Mapping[str, bytes], *, journal_path: Path | None = None,
-                 stamp: str | None = None, literals: Iterable[str] = ()) -> Path:
+                 stamp: str | None = None, literals: Iterable[str] | None = None) -> Path:
     """Zip already-redacted outputs plus the redacted journal and MANIFEST.sha256; returns zip_path.
 
-    `literals` are extra secret values to remove from the journal (those found in results).
+    `literals` are the secret values to remove from the journal's free text (render passes those
+    found in results and journal alike); None collects them from the journal alone.
     """
     contents = dict(files)
     if journal_path is not None:

@@ -366,6 +366,14 @@ class RuleCoverage:
     def counts(self) -> dict[str, int]:
         return count_verdicts(self.results)
 
+    @property
+    def by_scenario(self) -> dict[str, list[Result]]:
+        """The results grouped by scenario id (one entry per mode), in order of appearance."""
+        groups: dict[str, list[Result]] = {}
+        for result in self.results:
+            groups.setdefault(result["id"], []).append(result)
+        return groups
+
 
 @dataclass
 class Coverage:
