@@ -66,7 +66,6 @@ def evidence(ctx: Any) -> list[dict[str, Any]]:
         if related and not related & psids:
             continue
         kept.append(_trim(entry))
-    kept.extend(_trim(p) for p in ctx.probes)
     return kept[-MAX_JOURNAL_ENTRIES:]
 
 

@@ -120,6 +120,13 @@ class SimClient:
         """Run the hub.challenge handshake again now; returns the verification entry."""
         return self._call("POST", f"/apps/{app_id}/verify")
 
+    def inject_webhook(self, app_id: str, signing: str = "valid", *, psid: str | None = None,
+                       text: str = "Hello", page_id: str | None = None) -> dict:
+        """Make the simulator POST the app a webhook signed as `signing` (valid, none,
+        forged-sha256, sha1-only, sha256-only, wrong-secret); returns the journaled delivery."""
+        return self._call("POST", f"/apps/{app_id}/inject",
+                          {"signing": signing, "psid": psid, "text": text, "page_id": page_id})
+
     # -- users -------------------------------------------------------------------------------
     def create_user(self, locale: str | None = None, **profile: Any) -> dict:
         """A fresh Messenger user with a PSID and a Faker profile."""

@@ -14,7 +14,9 @@ from typing import Any
 from simulator.actors.fake_bot import FakeBotRunner
 from simulator.actors.users import make_user
 from simulator.config import SimConfig, app_from_dict, load_config
+from simulator.domain import events
 from simulator.domain.clock import VirtualClock
+from simulator.domain.ids import new_mid, new_psid
 from simulator.domain.model import PAGE_INBOX_APP_ID, App, Mode, Role, normalise_fields
 from simulator.domain.platform import Platform
 from simulator.graph.faults import FaultPlan
@@ -23,6 +25,7 @@ from simulator.journal import Journal
 from simulator.webhooks.directory import Endpoint
 from simulator.webhooks.dispatcher import Dispatcher
 from simulator.webhooks.policy import DeliveryPolicy
+from simulator.webhooks.injection import inject
 from simulator.webhooks.verification import record_verification, verify_webhook
 
 
@@ -104,6 +107,9 @@ class Simulation:
         self.platform.reset()
         self.faults.clear()
         self.bot.reset()
+        # A fresh page starts at the configured time (or now): with no users left, nothing can
+        # see time go backwards, so the next scenario may set any time it likes.
+        self.clock.set(self.config.clock_start)
         configured = load_config(self.config.raw).settings
         settings = self.platform.settings
         for name in ("exclusive_send", "idle_expiry_s", "auto_deliveries", "require_messaging_type"):
@@ -185,6 +191,19 @@ class Simulation:
         app.verified = result.ok
         return record_verification(self.journal, app.id, app.webhook, app.verify_token, result,
                                    round((time.perf_counter() - started) * 1000, 3))
+
+    def inject_webhook(self, app_id: str, *, signing: str = "valid", psid: str | None = None,
+                       text: str = "Hello", page_id: str | None = None) -> dict[str, Any]:
+        """Send the app one user message that did not come from the platform (see injection.py)."""
+        app = self.platform.app(app_id)
+        if not app.webhook:
+            raise ValueError(f"app {app_id} has no webhook URL")
+        page = str(page_id or self.platform.page_id)
+        ts = self.clock.now_ms()
+        event = events.user_message(str(psid or new_psid()), page, ts, new_mid(), text=text)
+        body = {"object": "page", "entry": [{"id": page, "time": ts, "messaging": [event]}]}
+        return inject(self.journal, app_id=app.id, url=app.webhook, secret=app.secret, body=body,
+                      signing=signing, timeout=self.policy.timeout_s)
 
     def _graph_set_webhook(self, app: App, url: str, verify_token: str) -> bool:
         app.webhook, app.verify_token, app.verified = url, verify_token, False

@@ -3,14 +3,9 @@ handshake, and webhooks that did not come from Meta (unsigned, forged, for anoth
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import requests
 from pytest_bdd import given, parsers, then, when
 
 from scenarios.context import ScenarioContext
@@ -18,7 +13,6 @@ from scenarios.steps.common import NAME, TEXT, not_applicable, require
 from scenarios.verdicts import WireAssertionError
 
 OTHER_PAGE_ID = "1999999999999999"
-PROBE_TIMEOUT_S = 10.0
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -148,47 +142,14 @@ def _(scenario_context: ScenarioContext) -> None:
 
 
 # -- webhooks that did not come from Meta ----------------------------------------------------------
-def _signature(secret: str, raw: bytes, algorithm: str) -> str:
-    digest = hmac.new(secret.encode(), raw, hashlib.sha256 if algorithm == "sha256" else hashlib.sha1).hexdigest()
-    return f"{algorithm}={digest}"
-
-
 def probe(ctx: ScenarioContext, name: str, signing: str, *, page_id: str | None = None,
           text: str = "Is my order on its way?") -> dict[str, Any]:
-    """POST a message event for `name` straight to the SUT's webhook and record what it answered."""
+    """Have the simulator POST a message event for `name` to the SUT's webhook, signed as
+    `signing`; the attempt and the SUT's answer are journaled like any delivery."""
     app = _sut_app(ctx)
-    url, secret = app.get("webhook"), app.get("secret") or ""
-    if not url:
+    if not app.get("webhook"):
         not_applicable("the system under test has no webhook URL in the simulator")
-    page = page_id or ctx.page_id
-    now_ms = int(ctx.client.clock()["now_ms"])
-    event = {"sender": {"id": ctx.psid(name)}, "recipient": {"id": page}, "timestamp": now_ms,
-             "message": {"mid": f"m_probe_{uuid.uuid4().hex}", "text": text}}
-    body = {"object": "page", "entry": [{"id": page, "time": now_ms, "messaging": [event]}]}
-    # Meta's serialisation: no spaces, \uXXXX for non-ASCII, \/ for slashes (spec §3.1, §4.2).
-    raw = json.dumps(body, separators=(",", ":"), ensure_ascii=True).replace("/", "\\/").encode()
-    headers = {"Content-Type": "application/json"}
-    if signing == "valid":
-        headers |= {"X-Hub-Signature-256": _signature(secret, raw, "sha256"),
-                    "X-Hub-Signature": _signature(secret, raw, "sha1")}
-    elif signing == "forged-sha256":
-        headers |= {"X-Hub-Signature-256": _signature("forged-" + secret, raw, "sha256"),
-                    "X-Hub-Signature": _signature(secret, raw, "sha1")}
-    elif signing == "wrong-secret":
-        headers |= {"X-Hub-Signature-256": _signature("another-apps-secret", raw, "sha256"),
-                    "X-Hub-Signature": _signature("another-apps-secret", raw, "sha1")}
-    session = requests.Session()
-    session.trust_env = False
-    try:
-        response = session.post(url, data=raw, headers=headers, timeout=PROBE_TIMEOUT_S)
-        status, answer = response.status_code, response.text[:500]
-    except requests.RequestException as exc:
-        status, answer = None, f"no answer: {exc}"
-    finally:
-        session.close()
-    record = {"kind": "probe", "seq": None, "app_id": ctx.app("the system under test"), "url": url,
-              "signing": signing, "headers": headers, "raw": raw.decode(), "status": status,
-              "response_body": answer, "psid": ctx.psid(name)}
+    record = ctx.client.inject_webhook(app["id"], signing, psid=ctx.psid(name), text=text, page_id=page_id)
     ctx.probes.append(record)
     ctx.settle()
     return record

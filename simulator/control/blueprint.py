@@ -179,6 +179,17 @@ def verify(app_id: str) -> Response:
     return json_response(sim().verify_webhook(app_id))
 
 
+@route("POST", "/apps/{app_id}/inject", "Send the app a webhook that did not come from the platform "
+       "(signing: valid, none, forged-sha256, sha1-only, sha256-only, wrong-secret)",
+       {"signing": "string", "psid": "string", "text": "string", "page_id": "string"})
+@control_blueprint.post("/apps/<app_id>/inject")
+def inject(app_id: str) -> Response:
+    data = body()
+    entry = sim().inject_webhook(app_id, signing=str(data.get("signing", "valid")), psid=data.get("psid"),
+                                 text=str(data.get("text", "Hello")), page_id=data.get("page_id"))
+    return json_response(entry, 201)
+
+
 # -- users -------------------------------------------------------------------------------------
 @route("POST", "/users", "A new Messenger user with a PSID and a Faker profile",
        {"locale": "string", "first_name": "string", "last_name": "string", "phone_only": "boolean"})
@@ -351,8 +362,8 @@ def clock_set() -> Response:
         from datetime import timezone
         start = start.replace(tzinfo=timezone.utc)
     new_ms = int((start.timestamp() if isinstance(start, datetime) else start) * 1000) if start is not None else None
-    if new_ms is not None and new_ms < simulation.clock.peek_ms():
-        raise ControlError("the virtual clock only moves forward; reset first to go back", 409)
+    if new_ms is not None and new_ms < simulation.clock.peek_ms() and simulation.platform.users:
+        raise ControlError("the virtual clock only moves forward while users exist; reset first to go back", 409)
     if data.get("frozen") is not None:
         simulation.clock.set_frozen(bool(data["frozen"]))
     if start is not None:

@@ -145,3 +145,25 @@ def test_fault_plan_returns_the_injected_error_once(sim):
     second = client.graph("CC_TOKEN", "POST", "me/messages", json={"recipient": {"id": psid}, "message": {"text": "a"}})
     assert (first.status, first.error_code) == (500, 1200)
     assert second.ok
+
+
+def test_injected_webhooks_are_signed_as_asked_and_journaled(sim, receiver):
+    client = sim.client
+    results = {}
+    for signing in ("valid", "none", "forged-sha256", "sha1-only", "wrong-secret"):
+        entry = client.inject_webhook(CC, signing, text="Olá")
+        assert entry["injected"] is True and entry["signing"] == signing and entry["kind"] == "delivery"
+        results[signing] = receiver.received("/cc")[-1]
+    assert results["valid"].signed_ok
+    assert results["none"].sha256_ok is None and results["none"].sha1_ok is None
+    assert results["forged-sha256"].sha256_ok is False and results["forged-sha256"].sha1_ok is True
+    assert results["sha1-only"].sha256_ok is None and results["sha1-only"].sha1_ok is True
+    assert results["wrong-secret"].sha256_ok is False and results["wrong-secret"].sha1_ok is False
+
+
+def test_reset_lets_the_clock_go_back(sim):
+    client = sim.client
+    client.create_user()
+    client.advance_clock(3600)
+    client.reset()
+    assert client.set_clock("2026-01-05T09:00:00Z")["now"].startswith("2026-01-05T09:00")
