@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from reports.model import BAD, VERDICT_LABELS, VERDICTS, Change, Diff, Results
 
 # GitHub caps a comment at 65,536 characters; long lists are cut well before that.
@@ -32,12 +34,25 @@ def _verdict(value: object) -> str:
     return f"{ICONS.get(str(value), '')} {VERDICT_LABELS.get(str(value), str(value))}".strip() if value else "—"
 
 
+def _grouped(items: list[Any], key: Callable[[Any], tuple[Any, ...]]) -> list[tuple[Any, list[str]]]:
+    """Items that differ only by mode merged into one row: (first item, its modes)."""
+    groups: dict[tuple[Any, ...], tuple[Any, list[str]]] = {}
+    for item in items:
+        mode = item.mode if isinstance(item, Change) else item["mode"]
+        groups.setdefault(key(item), (item, []))[1].append(mode)
+    return list(groups.values())
+
+
+def _capped(rows: list[str], where: str = "") -> list[str]:
+    if len(rows) > MAX_ROWS:
+        return [*rows[:MAX_ROWS], f"| … | {len(rows) - MAX_ROWS} more rows{where} | | | |"]
+    return rows
+
+
 def _change_rows(changes: list[Change]) -> list[str]:
-    rows = [f"| {code(c.id)} | {cell(c.mode)} | {_verdict(c.before)} | {_verdict(c.after)} | {cell(c.title)} |"
-            for c in changes[:MAX_ROWS]]
-    if len(changes) > MAX_ROWS:
-        rows.append(f"| … | | | | {len(changes) - MAX_ROWS} more |")
-    return ["| Scenario | Mode | Before | After | Title |", "|---|---|---|---|---|", *rows]
+    rows = [f"| {code(c.id)} | {cell(', '.join(modes))} | {_verdict(c.before)} | {_verdict(c.after)} | {cell(c.title)} |"
+            for c, modes in _grouped(changes, lambda c: (c.id, c.before, c.after, c.title))]
+    return ["| Scenario | Modes | Before | After | Title |", "|---|---|---|---|---|", *_capped(rows)]
 
 
 def to_summary(results: Results, changes: Diff | None = None) -> str:
@@ -71,12 +86,14 @@ def to_summary(results: Results, changes: Diff | None = None) -> str:
     failures = [r for r in results["results"] if r["verdict"] in BAD]
     if failures:
         lines += ["", f"### Failures ({len(failures)})", "",
-                  "| Scenario | Mode | Verdict | Rules | Reason |", "|---|---|---|---|---|"]
-        for r in failures[:MAX_ROWS]:
+                  "| Scenario | Modes | Verdict | Rules | Reason |", "|---|---|---|---|---|"]
+        rows = []
+        # The same failure in several modes is one row: a PR comment should be read, not scrolled.
+        for r, modes in _grouped(failures, lambda r: (r["id"], r["verdict"], tuple(r["rules"]),
+                                                      r["reason"] or r["observed"] or "")):
             rules = ", ".join(code(rule) for rule in r["rules"])
-            lines.append(f"| {code(r['id'])} {cell(r['title'])} | {cell(r['mode'])} | {_verdict(r['verdict'])} "
-                         f"| {rules} | {cell(r['reason'] or r['observed'] or '')} |")
-        if len(failures) > MAX_ROWS:
-            lines.append(f"| … | | | | {len(failures) - MAX_ROWS} more in the HTML report |")
+            rows.append(f"| {code(r['id'])} {cell(r['title'])} | {cell(', '.join(modes))} | {_verdict(r['verdict'])} "
+                        f"| {rules} | {cell(r['reason'] or r['observed'] or '')} |")
+        lines += _capped(rows, " in the HTML report")
     lines += ["", "_Full report: `index.html`; machine outputs: `junit.xml`, `cucumber.json`, `results.json`._", ""]
     return "\n".join(lines)

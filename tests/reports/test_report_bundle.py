@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from report_synthetic import SECRETS
 
-from reports.bundle import MANIFEST, REDACTED, is_secret_key, redact, redact_text
+from reports.bundle import MANIFEST, REDACTED, is_secret_key, redact, redact_text, secrets_in
 from reports.render import write_all
 
 
@@ -110,3 +110,10 @@ def test_redact_does_not_change_its_input() -> None:
     copy = redact(data)
     assert data["headers"]["X-Hub-Signature-256"].startswith("sha256=")
     assert copy == {"headers": {"X-Hub-Signature-256": REDACTED}, "list": [{"secret": REDACTED}]}
+
+
+def test_pattern_caught_values_are_not_kept_as_literals() -> None:
+    # A real run holds thousands of signatures; each kept literal would cost a scan of every string.
+    found = secrets_in({"headers": {"X-Hub-Signature-256": "sha256=" + "c" * 64, "X-Hub-Signature": "sha1=" + "d" * 40},
+                        "query": {"access_token": "EAAB" + "x" * 30, "appsecret_proof": "p" * 64}})
+    assert found == {"p" * 64}

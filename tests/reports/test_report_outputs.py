@@ -213,3 +213,15 @@ def test_a_minimal_results_file_renders(tmp_path: Path) -> None:
     xml = JUnitXml.fromfile(str(tmp_path / "junit.xml"))
     xml.update_statistics()
     assert (xml.tests, xml.failures, xml.skipped) == (2, 1, 1)
+
+
+def test_summary_md_merges_the_same_failure_across_modes(results: dict[str, Any], tmp_path: Path) -> None:
+    legacy = next(r for r in results["results"] if (r["id"], r["mode"]) == ("HOP-CLOSE-001", "legacy_hop"))
+    for r in results["results"]:
+        if r["id"] == "HOP-CLOSE-001":
+            r["verdict"], r["reason"] = "FAIL", legacy["reason"]
+    render_report(results, tmp_path)
+    text = (tmp_path / "summary.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| `HOP-CLOSE-001`")]
+    assert len(rows) == 1
+    assert "legacy\\_hop, hop\\_v2, conversation\\_routing" in rows[0]
