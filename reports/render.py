@@ -191,10 +191,10 @@ def write_all(
     files = build_outputs(model, base)
     # The results.json beside index.html is the input as given, so extra fields survive.
     files["results.json"] = _results_json(results)
+    for folder in {(out_dir / rel).parent for rel in files}:
+        folder.mkdir(parents=True, exist_ok=True)  # once per folder, not once per page
     for rel, data in files.items():
-        target = out_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        (out_dir / rel).write_bytes(data)
     zip_path = None
     if bundle:
         # Secrets found anywhere (results, baseline, journal) are removed everywhere, so a token
