@@ -194,7 +194,8 @@ def test_page_inbox_reply_is_labelled(world):
     world.escalate(psid)
     seq = world.client.last_seq()
     world.client.inbox_reply(psid, "A colleague from the Page Inbox")
-    world.delivered(psid, "echo", since=seq)
+    world.wait({"events.*.event.message.app_id": INBOX_ID, "outcome": "ok"}, kind="delivery", app_id=CC_ID,
+               psid=psid, since=seq)
     labels = [(m["label"], m["text"]) for m in world.hooks.conversation(psid)["messages"]]
     assert ("Page Inbox", "A colleague from the Page Inbox") in labels
 
@@ -225,6 +226,10 @@ def test_reference_bot_as_the_primary_sut(sim, launch):
                          kind="graph", app_id=BOT_ID, psid=psid, since=seq, timeout=WAIT_S)
     assert passed["matched"], passed["near_misses"]
     assert client.thread(psid)["owner_app_id"] == CC_ID
+    # The contact centre acts on what it was told: wait until it acknowledged the pass.
+    told = client.wait({"events.*.type": "pass_thread_control", "outcome": "ok"}, kind="delivery", app_id=CC_ID,
+                       psid=psid, since=seq, timeout=WAIT_S)
+    assert told["matched"], told["near_misses"]
     seq = client.last_seq()
     hooks.ok("agent/close", {"psid": psid, "pass_to_bot": True})
     back = client.wait({"edge": "messages", "status": 200}, kind="graph", app_id=BOT_ID, psid=psid, since=seq,
@@ -296,3 +301,23 @@ def test_wrong_verify_token_fails_the_handshake_unless_the_defect_accepts_it(sim
     assert sim.client.verify_webhook(CC_ID)["ok"] is True
     assert good.cc.webhook_url != sloppy.webhook_url
     assert INBOX_ID not in (good.cc.app_id, sloppy.app_id)
+
+
+@pytest.mark.parametrize("defect", [None, "answers-own-echoes"])
+def test_own_echoes_never_trigger_the_out_of_hours_reply(sim, launch, defect):
+    hour = (sim.client.clock()["now_ms"] // 3_600_000) % 24
+    # Local time is 03:xx whatever the real hour: always outside 08:00-18:00.
+    world = world_with(sim, launch, defect, business_hours="08:00-18:00", utc_offset_minutes=(3 - hour) * 60)
+    psid = world.client.create_user()["psid"]
+    world.escalate(psid)
+    seq = world.client.last_seq()
+    world.client.send_message(psid, "anyone there?")
+    world.delivered(psid, "message", since=seq)
+    world.hooks.ok("agent/close", {"psid": psid, "pass_to_bot": False})
+    world.client.drain(timeout=WAIT_S)
+    out_of_hours = [e for e in world.graph_calls(CC_ID, psid)
+                    if e["edge"] == "messages" and e["body"]["message"]["text"].startswith("Our agents are available")]
+    if defect is None:
+        assert len(out_of_hours) == 1  # once, for the user's message
+    else:
+        assert len(out_of_hours) > 1  # its own echoes were answered too
