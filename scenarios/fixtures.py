@@ -57,8 +57,12 @@ def handover_session(request: pytest.FixtureRequest) -> Iterator[HandoverSession
     adapter = make_adapter(_option(config, "handover_sut"), role=_option(config, "handover_role"),
                            defect=_option(config, "handover_defect"), config=sut_config)
     timeout = float(_option(config, "handover_platform_timeout"))
+    run_dir = _option(config, "handover_run_dir")
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if run_dir and worker:
+        run_dir = f"{run_dir}/{worker}"  # each parallel worker has its own simulator and journal
     simulator = start_simulator(_option(config, "handover_sim_config"), port=int(_option(config, "handover_sim_port") or 0),
-                                run_dir=_option(config, "handover_run_dir"), delivery={"timeout_s": timeout})
+                                run_dir=run_dir, delivery={"timeout_s": timeout})
     client = simulator.client
     try:
         adapter.start(simulator.url, client.config())

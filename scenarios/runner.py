@@ -35,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the platform's webhook response timeout for this run, in seconds (Meta: 5)")
     parser.add_argument("--quiet", action="store_true", help="no per-scenario progress lines")
     parser.add_argument("--no-report", action="store_true", help="write only results.json")
+    parser.add_argument("--run-dir", help="where the simulator's durable journal is written (default OUT/run)")
+    parser.add_argument("--bundle", action="store_true",
+                        help="also write evidence.zip: every output plus the redacted journal and a SHA-256 manifest")
 
 
 def register(subparsers: Any) -> None:
@@ -49,7 +52,8 @@ def pytest_args(args: argparse.Namespace, results_path: Path, ini_path: Path) ->
     argv = [str(SUITE_MODULE), "-c", str(ini_path), "--rootdir", str(PACKAGE_ROOT), "-p", "no:cacheprovider",
             "-q", "--tb=no", "--no-header", "-W", "ignore::pytest.PytestUnknownMarkWarning",
             f"--handover-sut={args.sut}", f"--handover-mode={args.mode}", f"--handover-results={results_path}",
-            f"--handover-platform-timeout={args.platform_timeout}"]
+            f"--handover-platform-timeout={args.platform_timeout}",
+            f"--handover-run-dir={run_dir_of(args)}"]
     optional = (("role", "--handover-role"), ("defect", "--handover-defect"), ("tags", "--handover-tags"),
                 ("expected_failures", "--handover-expected-failures"), ("sut_config", "--handover-sut-config"),
                 ("sim_config", "--handover-sim-config"))
@@ -87,7 +91,17 @@ def summary_lines(results: dict[str, Any]) -> list[str]:
     return lines
 
 
-def write_reports(results: dict[str, Any], out_dir: Path) -> str | None:
+def run_dir_of(args: argparse.Namespace) -> Path:
+    return Path(getattr(args, "run_dir", None) or Path(args.out) / "run")
+
+
+def journal_files(run_dir: Path) -> list[Path]:
+    """The journal of each worker's simulator (one per worker with -j)."""
+    return sorted(run_dir.glob("**/journal.jsonl"))
+
+
+def write_reports(results: dict[str, Any], out_dir: Path, *, run_dir: Path | None = None,
+                  bundle: bool = False) -> str | None:
     """Render HTML, JUnit, Cucumber and Markdown if the reports package is there; None if not."""
     for module_name in ("reports.cli", "reports.render"):
         try:
@@ -96,7 +110,8 @@ def write_reports(results: dict[str, Any], out_dir: Path) -> str | None:
             continue
         writer = getattr(module, "write_all", None)
         if writer is not None:
-            writer(results, out_dir)
+            journals = journal_files(run_dir) if run_dir else []
+            writer(results, out_dir, journal_path=journals[0] if len(journals) == 1 else None, bundle=bundle)
             return module_name
     return None
 
@@ -117,6 +132,8 @@ def run(args: argparse.Namespace) -> int:
     results_path = out_dir / "results.json"
     if results_path.exists():
         results_path.unlink()
+    for stale in journal_files(run_dir_of(args)):
+        stale.unlink()  # a journal is appended to; a new run starts a new one
     ini_path = out_dir / ".handover-pytest.ini"
     ini_path.write_text("[pytest]\n", encoding="utf-8")  # keep a caller's pytest.ini out of the run
     started = time.perf_counter()
@@ -130,9 +147,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"  wall time {time.perf_counter() - started:.1f} s; results: {results_path}")
     if not args.no_report:
         try:
-            writer = write_reports(results, out_dir)
+            writer = write_reports(results, out_dir, run_dir=run_dir_of(args), bundle=args.bundle)
             if writer:
-                print(f"  report: {out_dir / 'index.html'}")
+                print(f"  report: {(out_dir / 'index.html').resolve()}")
+                if args.bundle:
+                    print(f"  evidence bundle: {(out_dir / 'evidence.zip').resolve()}")
         except Exception as exc:  # a broken renderer must not hide the verdicts
             print(f"  report not written: {type(exc).__name__}: {exc}", file=sys.stderr)
     if not results["results"]:
