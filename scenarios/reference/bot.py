@@ -206,7 +206,8 @@ def create_bot_app(settings: BotProcessSettings) -> Flask:
 
     @app.post("/hooks/bot/tick")
     def tick():  # type: ignore[no-untyped-def]
-        now_ms = (request.get_json(silent=True) or {}).get("now_ms")
+        body = request.get_json(silent=True)
+        now_ms = body.get("now_ms") if isinstance(body, dict) else None
         if now_ms is not None and (isinstance(now_ms, bool) or not isinstance(now_ms, int)):
             raise HookError("'now_ms' must be an integer (epoch milliseconds)")
         return jsonify(bot.tick(now_ms))

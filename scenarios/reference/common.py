@@ -111,6 +111,8 @@ def signature_problem(raw: bytes, headers: Any, secret: str, *, policy: str = "b
             raw = json.dumps(json.loads(raw), separators=(",", ":"), ensure_ascii=False).encode()
         except ValueError:
             return "body is not JSON"
+    # Assumption (spec §4.2 leaves open whether Meta still sends both): every header present
+    # must match, one valid header alone is enough, none at all is refused.
     if sha256 is None and sha1 is None:
         return "missing X-Hub-Signature-256 and X-Hub-Signature"
     if sha256 is not None and not _matches(sha256, "sha256", _hmac_hex(secret, raw, hashlib.sha256)):

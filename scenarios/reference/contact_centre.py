@@ -39,7 +39,8 @@ class CentreSettings:
     bot_app_id: str = DEFAULT_BOT_APP_ID  # SentiOne seed: the vendor is told the Primary's app id
     mode: str | None = None  # None: ask GET /me?fields=messaging_feature_status before acting
     can_take: bool = True  # conversation_routing: the page's "allow this app to take control" toggle
-    grant_requests: bool = False  # agents keep conversations they hold: requests are noted, not granted
+    # Assumption: agents keep conversations they hold, so requests are noted, not granted.
+    grant_requests: bool = False
     team: str = "Support"
     agents: tuple[str, ...] = ("Ana", "Bruno", "Carla")
     control_greeting: str | None = "You are now connected to our support team. An agent will reply shortly."
@@ -178,7 +179,8 @@ class ContactCentre:
             return "EVENT_RECEIVED", 200  # other objects (instagram, ...) are not ours to handle
         for entry in payload.get("entry") or []:
             if str(entry.get("id")) != self.settings.page_id and self.defect != "other-page-entries":
-                # Creatio seed: one page per installation; other pages' entries are acknowledged and dropped.
+                # Creatio seed: one page per installation. Assumption: other pages' entries are
+                # acknowledged and dropped, since a non-2xx would get the whole webhook retried and disabled.
                 self.ignored_entries += 1
                 continue
             self.clock.observe(entry.get("time"))
@@ -259,8 +261,8 @@ class ContactCentre:
             claimed = conv.owner != self.settings.app_id  # the defect: a standby message is taken as ours
             conv.owner = self.settings.app_id
         elif conv.owner in (None, self.settings.app_id):
-            # Standby: someone else owns it. Unless an echo said otherwise, that is the Primary
-            # (legacy default owner; in hop_v2/CR the Primary/default app gets idle threads).
+            # Assumption: on standby someone else owns it, taken to be the Primary (legacy default
+            # owner; in hop_v2/CR the Primary/default app gets idle threads, spec §1.3, §1.4).
             conv.owner = self.bot_app_id
         late = conv.closed_at_ms is not None and ts is not None and ts < conv.closed_at_ms
         if conv.tab == "closed" and self.defect != "no-reopen" and not late:
@@ -313,6 +315,7 @@ class ContactCentre:
     def _on_control_lost(self, conv: Conversation, new_owner: str | None) -> None:
         if self.defect == "replies-after-take":
             return  # the defect: the take is not handled, the desk still believes it owns the thread
+        # Assumption: a take is its owner's deliberate decision; the desk will request, never take back.
         conv.owner = new_owner
         conv.taken_from_us = True
         conv.pending.clear()

@@ -293,7 +293,8 @@ class BotBrain:
         if thread.last_user_ms is None or ts is None or ts - thread.last_user_ms > DAY_MS:
             # Outside the 24 h window a bot may not message the user (spec §5.1); stay silent.
             return []
-        # SentiOne seed: on pass_thread_control back, the bot greets again.
+        # SentiOne seed: on pass_thread_control back, the bot greets again. Assumption: whoever
+        # passes it back (contact centre, Inbox "mark as done"), the user is welcomed back.
         return [self.say(thread, self.settings.welcome_back)]
 
     def on_request(self, thread: BotThread, request: dict[str, Any]) -> list[GraphCall]:

@@ -453,3 +453,29 @@ def test_user_turning_the_bot_off_lands_with_an_agent(cc):
     view = hooks.conversation(PSID)
     assert (view["tab"], view["handled_by"], view["bot_off"], view["pass_to_bot_available"]) == (
         "in_progress", "agent", True, True)
+
+
+@pytest.mark.parametrize("event", [
+    {"sender": {"id": PSID}, "recipient": {"id": PAGE_ID}, "timestamp": T0 + 5,
+     "reaction": {"reaction": "love", "emoji": "\u2764", "action": "react", "mid": "m_x"}},
+    {"recipient": {"id": PAGE_ID}, "timestamp": T0 + 5, "app_roles": {CC_ID: ["secondary_receiver"]}},
+    {"sender": {"id": PSID}, "recipient": {"id": PAGE_ID}, "timestamp": T0 + 5,
+     "request_thread_control": {"requested_owner_app_id": int(INBOX_ID)}},
+    {"sender": {"id": PSID}, "recipient": {"id": PAGE_ID}, "timestamp": T0 + 5,
+     "delivery": {"watermark": T0}},
+    {"sender": {"id": PSID}, "recipient": {"id": PAGE_ID}, "timestamp": T0 + 5,
+     "message_edit": {"mid": "m_x", "text": "edited", "num_edit": 1}},
+], ids=["reaction", "app_roles", "request", "delivery", "unknown-kind"])
+@pytest.mark.parametrize("channel", ["messaging", "standby"])
+def test_every_event_kind_is_acknowledged_silently(cc, graph_stub, channel, event):
+    _, webhooks, _ = cc
+    assert webhooks.post((channel, event)).status_code == 200
+    assert sends(graph_stub) == []
+
+
+def test_standby_postback_without_payload_is_recorded_not_acted_on(cc, graph_stub):
+    _, webhooks, hooks = cc
+    assert webhooks.post(("standby", webhooks.postback(PSID, None, title="Talk to an agent"))).status_code == 200
+    view = hooks.conversation(PSID)
+    assert (view["tab"], view["handled_by"], view["messages"][0]["text"]) == ("new", "bot", "Talk to an agent")
+    assert sends(graph_stub) == []

@@ -321,3 +321,16 @@ def test_own_echoes_never_trigger_the_out_of_hours_reply(sim, launch, defect):
         assert len(out_of_hours) == 1  # once, for the user's message
     else:
         assert len(out_of_hours) > 1  # its own echoes were answered too
+
+
+def test_legacy_exclusive_send_recovers_by_request_then_wait(world):
+    world.client.set_mode("legacy_hop", exclusive_send=True)
+    psid = world.client.create_user()["psid"]
+    seq = world.client.last_seq()
+    world.client.send_message(psid, "hello")
+    world.delivered(psid, "message", since=seq)
+    answer = world.hooks.ok("agent/reply", {"psid": psid, "text": "Agent here"})
+    assert [(g["edge"], g["error_subcode"]) for g in answer["graph"]] == [
+        ("messages", 2018300), ("request_thread_control", None)] and answer["queued"]
+    world.sent(CC_ID, psid, since=seq, status=200, **{"body.message.text": "Agent here"})
+    assert world.client.thread(psid)["owner_app_id"] == CC_ID
