@@ -60,3 +60,13 @@ Feature: Delivery robustness
     When Anna writes "Just browsing"
     Then the contact centre acknowledges every webhook
     And the contact centre sends nothing to Anna
+
+  @HOP-DELIV-007 @HOP-ROBUST-TEXT @secondary @cap-reply
+  Scenario: Text that looks like markup or script is only text
+    Given a user "Anna"
+    And Anna has been handed over to the contact centre
+    When Anna writes "<script>alert('user')</script><img src=x onerror=alert(1)> ok? 😀 שלום"
+    Then the contact centre receives Anna's message on the messaging channel
+    And the contact centre acknowledges every webhook
+    When the agent replies "</pre><script>alert('agent')</script>&amp; done" to Anna
+    Then the contact centre sends Anna exactly 1 message

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import browser  # noqa: F401 - a fixture shared by the browser tests
 from report_synthetic import make_results
 
 from reports.render import render_report
