@@ -6,10 +6,12 @@ from the same route table (`ROUTES`), so the two cannot drift apart.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
+from simulator import __version__
 from simulator.control.openapi import openapi_document, route
 from simulator.domain import errors
 from simulator.journal import conditions_from
@@ -86,7 +88,6 @@ def _user(psid: str) -> None:
 @route("GET", "/health", "Liveness and the simulator version")
 @control_blueprint.get("/health")
 def health() -> Response:
-    from simulator import __version__
     return json_response({"ok": True, "version": __version__, "page_id": sim().platform.page_id})
 
 
@@ -345,24 +346,10 @@ def clock_advance() -> Response:
 @route("PUT", "/clock", "Restart virtual time at an ISO date or epoch seconds", {"now": "string", "frozen": "boolean"})
 @control_blueprint.put("/clock")
 def clock_set() -> Response:
-    from datetime import datetime
     data = body()
-    now = data.get("now")
-    if isinstance(now, str):
-        try:
-            start: Any = datetime.fromisoformat(now.replace("Z", "+00:00"))
-        except ValueError:
-            raise ControlError("now must be an ISO 8601 date or epoch seconds") from None
-    elif now is None:
-        start = None
-    else:
-        start = number(now, "now")
+    start = _instant(data.get("now"))
     simulation = sim()
-    if start is not None and isinstance(start, datetime) and start.tzinfo is None:
-        from datetime import timezone
-        start = start.replace(tzinfo=timezone.utc)
-    new_ms = int((start.timestamp() if isinstance(start, datetime) else start) * 1000) if start is not None else None
-    if new_ms is not None and new_ms < simulation.clock.peek_ms() and simulation.platform.users:
+    if start is not None and start.timestamp() * 1000 < simulation.clock.peek_ms() and simulation.platform.users:
         raise ControlError("the virtual clock only moves forward while users exist; reset first to go back", 409)
     if data.get("frozen") is not None:
         simulation.clock.set_frozen(bool(data["frozen"]))
@@ -371,6 +358,19 @@ def clock_set() -> Response:
     simulation.platform.tick()
     simulation.journal.record("clock", action="set", now_ms=simulation.clock.peek_ms())
     return json_response(simulation.clock_view())
+
+
+def _instant(value: Any) -> datetime | None:
+    """An ISO 8601 date (UTC unless it says otherwise) or epoch seconds; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ControlError("now must be an ISO 8601 date or epoch seconds") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return datetime.fromtimestamp(number(value, "now"), tz=timezone.utc)
 
 
 # -- faults and delivery policy ----------------------------------------------------------------
