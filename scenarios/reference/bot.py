@@ -15,7 +15,7 @@ from scenarios.reference.common import (
     GraphResult, HookError, VirtualTime, handshake, install_error_handlers, json_body, run_calls,
     signature_problem,
 )
-from simulator.actors.bot_brain import BotBrain, BotSettings, BotThread, GraphCall, event_type
+from simulator.actors.bot_brain import BotBrain, BotSettings, BotThread, GraphCall
 
 ECHO_LOOP_CUT = 3  # bot-answers-echoes: rounds per user before the loop is cut, so a test run survives
 

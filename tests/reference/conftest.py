@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from reference_support import BOT_ID, CC_ID, GraphStub, Hooks, Webhooks
+from reference_support import GraphStub, Hooks, Webhooks
 from scenarios.reference import start_reference_sut
 from scenarios.reference.common import serve
 

@@ -11,7 +11,7 @@ from typing import Any, Callable
 import requests
 from flask import Flask, jsonify, request
 
-from scenarios.reference.common import ServerHandle, serve, sign
+from scenarios.reference.common import ServerHandle, sign
 
 PAGE_ID = "1000000000000001"
 BOT_ID = "640000000000001"
