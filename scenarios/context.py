@@ -15,6 +15,9 @@ ACTORS = ("the contact centre", "the bot", "the Page Inbox", "the system under t
 HANDOVER_EDGES = ("pass_thread_control", "take_thread_control", "request_thread_control",
                   "release_thread_control")
 DEPRECATED_TAGS = ("ACCOUNT_UPDATE", "CONFIRMED_EVENT_UPDATE", "POST_PURCHASE_UPDATE")
+# Delivery outcomes after which the SUT may still be handling the webhook (the platform gave up
+# waiting, the SUT did not): its late actions are only caught by waiting the bounded time.
+UNFINISHED_OUTCOMES = ("timeout", "connection_error")
 
 
 @dataclass
@@ -43,7 +46,10 @@ class ScenarioContext:
     near_misses: list[dict[str, Any]] = field(default_factory=list)
     last_reply: str | None = None
     prev_step_type: str | None = None
+    #: The platform holds deliveries to batch or reorder them with their neighbours.
+    gathering: bool = False
     finalizers: list[Callable[[], None]] = field(default_factory=list)
+    _settled_at: tuple[int, int] | None = field(default=None, repr=False)
 
     # -- names -----------------------------------------------------------------------------------
     def psid(self, name: str) -> str:
@@ -75,8 +81,12 @@ class ScenarioContext:
 
         The quiet period is a bounded wait on the journal (new activity restarts the drain), so a
         SUT that acts after acknowledging is still heard, and the reference (settle 0) costs nothing.
+        With settle 0, a settle after which neither the harness nor the SUT's hooks acted finds the
+        platform as the last one left it (drained), so it asks nothing.
         """
-        self.client.drain(self.drain_s)
+        if self._drained():
+            return
+        self.drain()
         if self.settle_s <= 0:
             return
         deadline = time.monotonic() + self.settle_s * 4
@@ -87,6 +97,22 @@ class ScenarioContext:
             if not result.get("matched"):
                 return
             self.client.drain(self.drain_s)
+
+    def drain(self) -> dict[str, Any]:
+        """Wait (bounded) until the platform has attempted every queued delivery."""
+        acted = self._acted()
+        drained = self.client.drain(self.drain_s)
+        self._settled_at = acted if drained.get("drained") else None
+        return drained
+
+    def _drained(self) -> bool:
+        """The last drain emptied the queue and nothing acted since: for a SUT that acts before
+        acknowledging (settle 0) no delivery can be queued or in flight now."""
+        return self.settle_s <= 0 and self._settled_at is not None and self._acted() == self._settled_at
+
+    def _acted(self) -> tuple[int, int]:
+        """Changes only when the harness or the SUT's hooks did something that may cause traffic."""
+        return self.client.actions, len(self.hook_calls)
 
     # -- journal queries -------------------------------------------------------------------------
     def entries(self, *, kind: str | None = None, app_id: str | None = None, since: int | None = None,
@@ -114,36 +140,61 @@ class ScenarioContext:
                since: int | None = None, timeout: float | None = None) -> list[dict[str, Any]]:
         """Wait (bounded) until `find()` returns entries; FAIL with near misses if it never does.
 
-        Each round waits on the simulator for the next journal entry that could matter, so
-        nothing sleeps; `match` narrows what wakes us and is what near misses are measured against.
+        After a drain, a SUT that acts before acknowledging has done all it will do (see `quiet`),
+        so a miss then is final and fails at once; otherwise each round waits on the simulator for
+        the next journal entry that could matter, up to `timeout`, so nothing sleeps. `match`
+        narrows what wakes us and is what near misses are measured against.
         """
         timeout = self.wait_s if timeout is None else timeout
         deadline = time.monotonic() + timeout
         since = self.mark if since is None else since
-        cursor = self.client.last_seq()
         found = find()
         if found:
             return found
-        self.client.drain(self.drain_s)
-        while True:
+        if not self._drained():
+            self.drain()
             found = find()
             if found:
                 return found
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            # Wake on any new entry of interest, then re-run the (possibly multi-entry) check.
-            woke = self.client.wait({}, exists={"seq": True}, timeout=remaining, kind=kind, app_id=app_id,
-                                    since=cursor)
-            if woke.get("matched"):
-                cursor = max(cursor, int(woke["entry"]["seq"]))
-                self.client.drain(self.drain_s)
+        if not self.quiet():
+            cursor = self.client.last_seq()
+            while True:
+                found = find()  # after taking the cursor, so no entry slips between the two
+                if found:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                # Wake on any new entry of interest, then re-run the (possibly multi-entry) check.
+                woke = self.client.wait({}, exists={"seq": True}, timeout=remaining, kind=kind, app_id=app_id,
+                                        since=cursor)
+                if woke.get("matched"):
+                    cursor = max(cursor, int(woke["entry"]["seq"]))
+                    self.client.drain(self.drain_s)
         near: list[dict[str, Any]] = []
         if match:
             near = self.client.wait(match, timeout=0.01, kind=kind, app_id=app_id, since=since).get("near_misses") or []
         self.near_misses.extend(near)
-        raise WireAssertionError(f"expected on the wire within {timeout:g} s: {description}",
+        waited = f"within {timeout:g} s" if time.monotonic() >= deadline else "by the time every webhook was answered"
+        raise WireAssertionError(f"expected on the wire {waited}: {description}",
                                  expected=description, observed="no matching journal entry", near_misses=near)
+
+    def quiet(self) -> bool:
+        """True when nothing more can reach the journal until the harness acts again.
+
+        That holds when the dispatcher has drained (no delivery queued or in flight), the SUT acts
+        before acknowledging a webhook (settle 0: the reference systems; hooks return after their
+        Graph calls) and it answered every delivery of this scenario in time: after a timeout or a
+        broken connection it may still be working, so only the bounded wait can tell.
+        """
+        if not self._drained():
+            return False
+        sut = self.app_ids["the system under test"]
+        for outcome in UNFINISHED_OUTCOMES:
+            if self.client.journal(kind="delivery", app_id=sut, since=self.start_seq, limit=1,
+                                   match={"outcome": outcome}):
+                return False
+        return True
 
     # -- evidence --------------------------------------------------------------------------------
     def report(self, check: str, observed: Any, ok: bool) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 import requests
 
 DEFAULT_TIMEOUT = 10.0
+# Control calls sent as POST that only read or wait: they change nothing in the simulation.
+READ_ONLY_POSTS = frozenset({"/delivery/drain", "/journal/query", "/wait"})
 
 
 class SimError(RuntimeError):
@@ -54,10 +56,15 @@ class SimClient:
         self.timeout = timeout
         self._http = requests.Session()
         self._http.trust_env = False  # loopback only: never route through a proxy
+        #: How many calls that may change the simulation this client has made (Graph calls
+        #: included; reads, waits and drains are not), so a caller can tell nothing happened.
+        self.actions = 0
 
     # -- plumbing ----------------------------------------------------------------------------
     def _call(self, method: str, path: str, json: Any = None, params: dict | None = None,
               timeout: float | None = None) -> Any:
+        if method != "GET" and path not in READ_ONLY_POSTS:
+            self.actions += 1
         response = self._http.request(method, f"{self.base_url}/_sim{path}", json=json,
                                       params=params, timeout=timeout or self.timeout)
         body = response.json() if response.content else None
@@ -237,6 +244,7 @@ class SimClient:
               params: dict | None = None) -> GraphResponse:
         """Call the fake Graph API with an app's page token (query `access_token`)."""
         query = {"access_token": token, **(params or {})}
+        self.actions += 1
         response = self._http.request(method, f"{self.base_url}/v19.0/{path.lstrip('/')}",
                                       params=query, json=json, timeout=self.timeout)
         body = response.json() if response.content else None
