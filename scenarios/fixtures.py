@@ -109,10 +109,17 @@ def scenario_context(request: pytest.FixtureRequest, handover_session: HandoverS
             reason = getattr(session.sut, "not_applicable_reason", lambda: None)()
             not_applicable(reason or f"the SUT lacks the capabilit{'y' if len(missing) == 1 else 'ies'} "
                                      f"{', '.join(missing)}")
-    client.reset(mode=handover_mode)
-    client.set_mode(handover_mode, exclusive_send=False)
-    client.delivery_policy(timeout_s=session.platform_timeout_s, duplicate=False, batch=1, reorder=False)
-    business = business_moment(datetime.fromtimestamp(client.clock()["now_ms"] / 1000, timezone.utc))
+    # The reset answers with the page it leaves (mode, delivery policy, clock): only what differs
+    # from a scenario's starting point is changed, one control call each.
+    page = client.reset(mode=handover_mode)
+    if page.get("mode") != handover_mode or page.get("exclusive_send") is not False:
+        client.set_mode(handover_mode, exclusive_send=False)
+    policy = {"timeout_s": session.platform_timeout_s, "duplicate": False, "batch": 1, "reorder": False}
+    if any((page.get("delivery") or {}).get(key) != value for key, value in policy.items()):
+        client.delivery_policy(**policy)
+    now_ms = (page.get("clock") or {}).get("now_ms")
+    business = business_moment(datetime.fromtimestamp((now_ms if now_ms is not None else client.clock()["now_ms"]) / 1000,
+                                                      timezone.utc))
     if business is not None:
         client.set_clock(business.isoformat())
     config = session.sim_config

@@ -76,9 +76,9 @@ def chat_with_bot(ctx: ScenarioContext, name: str) -> None:
     """The user greets; the bot (fake or SUT) answers and owns the thread in every mode."""
     before = ctx.client.last_seq()
     ctx.client.send_message(ctx.psid(name), HELLO[ctx.locales.get(name, "en_US")])
+    ctx.settle()  # first, so the check below normally finds the answer at its first look
     ctx.expect(f"set-up: the bot answers {name}", lambda: ctx.sends("the bot", name, since=before),
                since=before, kind="graph")
-    ctx.settle()
 
 
 @given(parsers.re(rf"{NAME} has been handed over to the contact centre"))
@@ -101,10 +101,10 @@ def hand_over(ctx: ScenarioContext, name: str) -> None:
         return
     before = ctx.client.last_seq()
     ctx.client.send_message(psid, ASK_FOR_HUMAN[ctx.locales.get(name, "en_US")])
+    ctx.settle()
     ctx.expect(f"set-up: the bot hands {name} over to the contact centre",
                lambda: ctx.entries(kind="ownership", since=before, match={"psid": psid, "to_app_id": cc}),
                since=before, kind="ownership")
-    ctx.settle()
 
 
 @given(parsers.re(rf"the Page Inbox owns {NAME}'s conversation"))
