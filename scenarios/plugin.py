@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 import sys
 import time
 from datetime import datetime, timezone
@@ -241,11 +242,28 @@ def pytest_bdd_after_step(request: Any, feature: Any, scenario: Any, step: Any, 
         from scenarios.fixtures import CONTEXT_KEY
 
         ctx = request.node.stash.get(CONTEXT_KEY, None)
-        if ctx is not None:
+        if ctx is not None and not (ctx.gathering and _user_writes_again(info, step)):
             # Parties act on what they have seen: the next action waits until every webhook the
             # last one caused has been delivered (an agent replies after the take has arrived).
             ctx.settle()
     _finish_step(request, step, "passed", None)
+
+
+USER_WRITES = re.compile(r'\w+ writes "[^"]*"')
+
+
+def _user_writes_again(info: Any, step: Any) -> bool:
+    """This When step and the next are messages from a user, who types without waiting for any
+    webhook. Under a batching or reordering policy the platform holds deliveries for their
+    neighbours, so such messages are sent as neighbours (settling between them would deliver each
+    alone, one gather window apiece, and leave nothing to batch or reorder)."""
+    index = _step_index(info, step)
+    steps = getattr(info, "step_objects", [])
+    if index < 0 or index + 1 >= len(steps):
+        return False
+    following = steps[index + 1]
+    return (following.type == "when" and USER_WRITES.fullmatch(step.name) is not None
+            and USER_WRITES.fullmatch(following.name) is not None)
 
 
 def pytest_bdd_step_error(request: Any, feature: Any, scenario: Any, step: Any, step_func: Any,

@@ -25,11 +25,13 @@ def _(scenario_context: ScenarioContext) -> None:
 @given(parsers.re(r"the platform batches up to (?P<count>\d+) entries in one webhook"))
 def _(scenario_context: ScenarioContext, count: str) -> None:
     scenario_context.client.delivery_policy(batch=int(count))
+    scenario_context.gathering = int(count) > 1
 
 
 @given("the platform reorders webhooks")
 def _(scenario_context: ScenarioContext) -> None:
     scenario_context.client.delivery_policy(reorder=True)
+    scenario_context.gathering = True
 
 
 @given(parsers.re(r"the platform's webhook response timeout is (?P<seconds>[\d.]+) seconds"))
