@@ -10,6 +10,7 @@ Entries are plain JSON objects with at least `seq`, `kind`, `ts` (virtual epoch 
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import threading
@@ -165,7 +166,10 @@ class Journal:
 
     def entries(self, since_seq: int = 0) -> list[dict]:
         with self._cond:
-            return [e for e in self._entries if e["seq"] > since_seq]
+            # Entries are appended in seq order, so the first newer one is found by bisection and
+            # a query about the last few entries costs nothing for the length of the run before.
+            start = bisect.bisect_right(self._entries, since_seq, key=_seq_of)
+            return self._entries[start:]
 
     def query(self, *, kind: str | Iterable[str] | None = None, app_id: str | None = None,
               psid: str | None = None, since_seq: int = 0, until_seq: int | None = None,
@@ -233,6 +237,10 @@ class Journal:
         """Forget entries in memory (the file keeps them); used by a full reset."""
         with self._cond:
             self._entries.clear()
+
+
+def _seq_of(entry: dict) -> int:
+    return entry["seq"]
 
 
 def _mentions_psid(entry: dict, psid: str) -> bool:
