@@ -50,7 +50,7 @@ def register(subparsers: Any) -> None:
 
 def pytest_args(args: argparse.Namespace, results_path: Path, ini_path: Path) -> list[str]:
     argv = [str(SUITE_MODULE), "-c", str(ini_path), "--rootdir", str(PACKAGE_ROOT), "-p", "no:cacheprovider",
-            "-q", "--tb=no", "--no-header", "-W", "ignore::pytest.PytestUnknownMarkWarning",
+            "-q", "--tb=no", "--no-header", "--assert=plain", "-W", "ignore::pytest.PytestUnknownMarkWarning",
             f"--handover-sut={args.sut}", f"--handover-mode={args.mode}", f"--handover-results={results_path}",
             f"--handover-platform-timeout={args.platform_timeout}",
             f"--handover-run-dir={run_dir_of(args)}"]
