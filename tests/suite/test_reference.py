@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.suite.conftest import run_suite
+from tests.suite.conftest import SuiteRuns, handover_run
 
 GOOD = {"PASS", "NOT_APPLICABLE"}
+# The whole matrix: far heavier than one defect's scenarios (weights are rough run costs).
+ROLE_RUNS = [pytest.param(role, id=role, marks=handover_run(f"reference-{role}", "--sut", "reference", "--role", role,
+                                                            weight=weight))
+             for role, weight in (("secondary", 8), ("primary", 2))]
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("role", ["secondary", "primary"])
-def test_reference_sut_passes_every_scenario(tmp_path: Path, role: str) -> None:
-    code, results, output = run_suite(tmp_path, "--sut", "reference", "--role", role)
+@pytest.mark.parametrize("role", ROLE_RUNS)
+def test_reference_sut_passes_every_scenario(request: pytest.FixtureRequest, suite_runs: SuiteRuns, role: str) -> None:
+    code, results, output = suite_runs.outcome(request.node)
     bad = [f"{r['id']} {r['mode']}: {r['verdict']} {r['reason']}" for r in results["results"] if r["verdict"] not in GOOD]
     assert not bad, "\n".join(bad) + "\n" + output[-3000:]
     assert code == 0, output[-3000:]
