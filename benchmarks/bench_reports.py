@@ -40,16 +40,20 @@ def main(count: int = 1000) -> int:
     big, small = make_many(count), make_many(count // 10)
     entries = sum(len(r["journal"]) for r in big["results"])
     print(f"{count} results, {entries} journal entries, {len(json.dumps(big)) / 1e6:.1f} MB of results.json\n")
-    validate(big)  # warm the template cache so the first timed run is not a compile
-    render_report(small, Path(tempfile.mkdtemp(prefix="bench-warm-")))
+    # Every report goes to a fresh folder under one temporary folder, removed at the end
+    # (each 1,000-result report is about 40 MB).
+    with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
+        def fresh() -> Path:
+            return Path(tempfile.mkdtemp(dir=tmp))
 
-    dumps = timed(f"baseline: json.dumps({count} results, indent=2)", lambda: json.dumps(big, indent=2))
-    small_render = timed(f"baseline: render_report({count // 10} results) to disk",
-                         lambda: render_report(small, Path(tempfile.mkdtemp(prefix="bench-small-"))))
-    in_memory = timed(f"build_outputs({count} results) in memory",
-                      lambda: build_outputs(validate(big)))
-    full = timed(f"render_report({count} results) to disk",
-                 lambda: render_report(big, Path(tempfile.mkdtemp(prefix="bench-big-"))))
+        validate(big)
+        render_report(small, fresh())  # warm the template cache so the first timed run is not a compile
+
+        dumps = timed(f"baseline: json.dumps({count} results, indent=2)", lambda: json.dumps(big, indent=2))
+        small_render = timed(f"baseline: render_report({count // 10} results) to disk",
+                             lambda: render_report(small, fresh()))
+        in_memory = timed(f"build_outputs({count} results) in memory", lambda: build_outputs(validate(big)))
+        full = timed(f"render_report({count} results) to disk", lambda: render_report(big, fresh()))
 
     print()
     print(f"render {count} / json.dumps {count}:      {full / dumps:6.1f}x")

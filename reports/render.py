@@ -6,11 +6,12 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined, Template
+from markupsafe import Markup
 
 from reports import bundle as bundle_mod
 from reports.cucumber import to_cucumber
@@ -34,8 +35,8 @@ from reports.model import (
     rule_coverage,
     validate,
 )
-from reports.sequence import HEAD_HEIGHT, HEAD_TOP, TIME_COLUMN, build_ownership, build_sequence
-from reports.wirelog import build_wire_log, json_tokens
+from reports.sequence import HEAD_HEIGHT, HEAD_TOP, TIME_COLUMN, Lifeline, build_ownership, build_sequence
+from reports.wirelog import MARKS, build_wire_log, json_block, json_html
 
 TEMPLATES = Path(__file__).parent / "templates"
 INDEX = "index.html"
@@ -102,11 +103,12 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates ship with the package; no stat() per page to see if they changed
     )
     env.filters.update(ms=_ms, when=_when, label=lambda v: VERDICT_LABELS.get(str(v), str(v)),
                        short=lambda v: VERDICT_SHORT.get(str(v), str(v)), page=page_name, slug=slug,
-                       json_tokens=json_tokens, code_runs=code_runs)
-    env.globals.update(VERDICTS=[str(v) for v in VERDICTS], BAD={str(v) for v in BAD},
+                       json_block=json_block, json_html=json_html, code_runs=code_runs)
+    env.globals.update(J=MARKS, VERDICTS=[str(v) for v in VERDICTS], BAD={str(v) for v in BAD},
                        G={"TIME_COLUMN": TIME_COLUMN, "HEAD_TOP": HEAD_TOP, "HEAD_HEIGHT": HEAD_HEIGHT})
     return env
 
@@ -137,11 +139,23 @@ def _index_html(results: Results, changes: Diff | None, outputs: list[str]) -> s
     )
 
 
-def _scenario_html(result: Result, rules: dict[str, Any], siblings: list[Result], run: Mapping[str, Any]) -> str:
+@lru_cache(maxsize=64)
+def _seq_heads(lifelines: tuple[Lifeline, ...], lane: float) -> Markup:
+    """The `seq_heads` macro's output (escaped by the template), drawn once per set of lifelines.
+
+    Most pages of a run show the same participants, and these heads were a fifth of the
+    escaping work of a scenario page.
+    """
+    return environment().get_template("macros.html").module.seq_heads(lifelines, lane)  # type: ignore[attr-defined]
+
+
+def _scenario_html(template: Template, result: Result, rules: dict[str, Any], siblings: list[Result],
+                   run: Mapping[str, Any]) -> str:
     longest = max((s["duration_ms"] for s in result["steps"]), default=0) or 1
-    return environment().get_template("scenario.html").render(
+    seq = build_sequence(result)
+    return template.render(
         r=result, run=run, rules=[(rule_id, rules.get(rule_id)) for rule_id in result["rules"]],
-        siblings=siblings, longest_step=longest, seq=build_sequence(result),
+        siblings=siblings, longest_step=longest, seq=seq, seq_heads=_seq_heads(tuple(seq.lifelines), seq.lane),
         ownership=build_ownership(result), wire=build_wire_log(result), root="../",
     )
 
@@ -158,9 +172,10 @@ def build_outputs(results: Results, baseline: Results | None = None) -> dict[str
     for result in results["results"]:
         by_id.setdefault(result["id"], []).append(result)
     modes = all_modes(results)
+    template = environment().get_template("scenario.html")
     for result in results["results"]:
         siblings = sorted(by_id[result["id"]], key=lambda r: modes.index(r["mode"]))
-        files[f"scenarios/{page_name(result)}"] = _scenario_html(result, rules, siblings, results["run"]).encode()
+        files[f"scenarios/{page_name(result)}"] = _scenario_html(template, result, rules, siblings, results["run"]).encode()
     outputs = ["results.json", "junit.xml", "cucumber.json", "summary.md"]
     files[INDEX] = _index_html(results, changes, outputs).encode()
     return files

@@ -61,6 +61,11 @@ class Arrow:
     def rightward(self) -> bool:
         return self.x2 >= self.x1
 
+    @property
+    def tip(self) -> float:
+        """Where the line stops: 2 units short of the target lifeline, so the arrowhead touches it."""
+        return self.x2 - 2 if self.rightward else self.x2 + 2
+
 
 @dataclass(frozen=True)
 class Divider:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _encode  # C-accelerated; keeps non-ASCII as is
-from typing import Any
+from typing import Any, Mapping
+
+from markupsafe import Markup, escape
 
 from reports.model import Result
 from reports.sequence import app_names, format_offset
@@ -15,12 +17,21 @@ SIGNATURE_HEADERS = ("X-Hub-Signature-256", "X-Hub-Signature")
 MAX_BLOCK_CHARS = 20_000
 
 
-@dataclass
+# Marks around the coloured runs of pretty JSON. They are control characters, which JSON
+# encoding always escapes inside keys and strings, so no text from a SUT can contain one in
+# marked text; the templates escape the whole text once and then turn each mark into a <span>.
+KEY, STR, NUM, LIT, END = "\x01k", "\x01s", "\x01n", "\x01l", "\x02"
+MARKS = {"key": KEY, "str": STR, "num": NUM, "lit": LIT, "end": END}
+
+
+@dataclass(frozen=True)
 class Block:
-    """A titled body: tokens are (css class, text) pairs; an empty class means plain text."""
+    """A titled body: `text` is pretty JSON with MARKS around coloured runs when `marked`,
+    otherwise plain text (a body that is not JSON) to be shown exactly as it is."""
 
     title: str
-    tokens: list[tuple[str, str]]
+    text: str
+    marked: bool
 
 
 @dataclass
@@ -47,91 +58,111 @@ def _number(value: int | float) -> str:
     return repr(value) if isinstance(value, float) else str(int(value))
 
 
-class _Tokens:
-    """Pretty JSON (2-space indent, like json.dumps(indent=2)) emitted as (class, text) runs.
+def _marked(value: Any, limit: int) -> str:
+    """Pretty JSON (2-space indent, like json.dumps(indent=2)) with MARKS around coloured runs.
 
     One walk over the value both indents and classifies, which is several times faster than
     json.dumps(indent=2) (pure Python) followed by a regex pass; the report renders thousands.
-    Plain runs (punctuation and indentation) are merged so the template has fewer pieces.
+    Keys and values count towards `limit`; past it the walk stops and says so once.
     """
+    parts: list[str] = []
+    add = parts.append
+    size = 0
+    cut = False
 
-    def __init__(self, limit: int) -> None:
-        self.out: list[tuple[str, str]] = []
-        self.plain: list[str] = []
-        self.size = 0
-        self.limit = limit
-
-    def emit(self, cls: str, text: str) -> None:
-        if self.plain:
-            self.out.append(("", "".join(self.plain)))
-            self.plain = []
-        self.out.append((cls, text))
-        self.size += len(text)
-
-    def walk(self, value: Any, depth: int) -> None:
-        if self.size > self.limit:
-            return
+    def walk(value: Any, depth: int) -> None:
+        nonlocal size, cut
         if isinstance(value, str):
-            self.emit("str", _encode(value))
-        elif value is None or isinstance(value, bool):
-            self.emit("lit", "null" if value is None else ("true" if value else "false"))
+            text = _encode(value)
+            parts.extend((STR, text, END))
+            size += len(text)
+        elif value is None or value is True or value is False:
+            text = "null" if value is None else ("true" if value else "false")
+            parts.extend((LIT, text, END))
+            size += len(text)
         elif isinstance(value, (int, float)):
-            self.emit("num", _number(value))
+            text = _number(value)
+            parts.extend((NUM, text, END))
+            size += len(text)
         elif isinstance(value, (dict, list, tuple)):
             is_dict = isinstance(value, dict)
-            opener, closer = ("{", "}") if is_dict else ("[", "]")
             if not value:
-                self.plain.append(opener + closer)
+                add("{}" if is_dict else "[]")
                 return
             inner = "\n" + "  " * (depth + 1)
-            self.plain.append(opener + inner)
-            items = value.items() if is_dict else enumerate(value)
-            for index, (key, item) in enumerate(items):
-                if index:
-                    self.plain.append("," + inner)
+            add(("{" if is_dict else "[") + inner)
+            separator = "," + inner
+            first = True
+            for key, item in (value.items() if is_dict else enumerate(value)):
+                if not first:
+                    add(separator)
+                first = False
                 if is_dict:
-                    self.emit("key", _encode(str(key)))
-                    self.plain.append(": ")
-                self.walk(item, depth + 1)
-                if self.size > self.limit:
-                    self.plain.append(f"\n… cut at {self.limit} characters")
+                    text = _encode(str(key))
+                    parts.extend((KEY, text, END, ": "))
+                    size += len(text)
+                walk(item, depth + 1)
+                if cut:
                     return
-            self.plain.append("\n" + "  " * depth + closer)
+                if size > limit:
+                    # Said once, at the innermost level; the enclosing levels stop silently.
+                    add(f"\n… cut at {limit} characters")
+                    cut = True
+                    return
+            add("\n" + "  " * depth + ("}" if is_dict else "]"))
         else:
-            self.emit("str", _encode(str(value)))
+            text = _encode(str(value))
+            parts.extend((STR, text, END))
+            size += len(text)
 
-    def result(self) -> list[tuple[str, str]]:
-        if self.plain:
-            self.out.append(("", "".join(self.plain)))
-        return self.out
+    walk(value, 0)
+    return "".join(parts)
 
 
-def json_tokens(value: Any, limit: int = MAX_BLOCK_CHARS) -> list[tuple[str, str]]:
-    """Pretty JSON of `value` as (class, text) runs (key, str, num, lit, or "" for plain).
+def json_block(value: Any, title: str = "", limit: int = MAX_BLOCK_CHARS) -> Block:
+    """Pretty JSON of `value`, marked for colouring (classes key, str, num, lit).
 
-    A string that holds JSON is shown parsed; any other string as it is, in one plain run.
-    The template colours the runs, so no markup is built here.
+    A string that holds JSON is shown parsed; any other string as it is, unmarked.
+    The templates turn the marks into markup, so none is built here.
     """
     if isinstance(value, str):
         try:
             value = json.loads(value)
         except ValueError:
-            return [("", value if len(value) <= limit else value[:limit] + f"\n… cut at {limit} characters")]
-    tokens = _Tokens(limit)
-    tokens.walk(value, 0)
-    return tokens.result()
+            return _plain_block(title, value, f"\n… cut at {limit} characters", limit)
+    return Block(title, _marked(value, limit), True)
+
+
+def _plain_block(title: str, text: str, notice: str, limit: int = MAX_BLOCK_CHARS) -> Block:
+    return Block(title, text if len(text) <= limit else text[:limit] + notice, False)
+
+
+def json_html(text: str, spans: Mapping[str, Markup]) -> Markup:
+    """Marked pretty JSON as HTML: the whole text escaped once, then each mark replaced by its span.
+
+    The spans come from the template (markup stays there); only the marks, which no escaped
+    data can contain, are replaced, so nothing from a SUT is ever let through unescaped.
+    """
+    html = escape(text)
+    for mark, span in spans.items():
+        html = html.replace(mark, span)
+    return html
 
 
 def pretty_json(value: Any) -> str:
-    """Indented JSON text (the runs of json_tokens joined)."""
-    return "".join(text for _, text in json_tokens(value))
+    """Indented JSON text, without the marks."""
+    block = json_block(value)
+    text = block.text
+    if block.marked:
+        for mark in MARKS.values():
+            text = text.replace(mark, "")
+    return text
 
 
 def _block(title: str, value: Any, *, as_json: bool = True) -> Block:
     if as_json:
-        return Block(title, json_tokens(value))
-    text = str(value)
-    return Block(title, [("", text if len(text) <= MAX_BLOCK_CHARS else text[:MAX_BLOCK_CHARS] + "\n… cut")])
+        return json_block(value, title)
+    return _plain_block(title, str(value), "\n… cut")
 
 
 def _s(value: Any) -> str:
