@@ -20,7 +20,10 @@ from simulator.simulation import Simulation
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """No access log lines on stderr: the journal is the record."""
+    """HTTP/1.1 keep-alive (a new connection and thread per call doubled the cost of the
+    harness's many small control calls) and no access log: the journal is the record."""
+
+    protocol_version = "HTTP/1.1"
 
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         return None
@@ -65,7 +68,8 @@ def start_simulator(config: dict | str | Path | None = None, *, host: str = "127
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name=f"simulator:{server.server_port}", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name=f"simulator:{server.server_port}", daemon=True)
     thread.start()
     running = RunningSimulator(f"http://{host}:{server.server_port}", simulation, server, thread)
     # Handshakes for webhooks named in the config run once the server is up (the receiver may
