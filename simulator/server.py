@@ -24,6 +24,7 @@ class _QuietHandler(WSGIRequestHandler):
     harness's many small control calls) and no access log: the journal is the record."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # with keep-alive, Nagle + delayed ACK stall small replies ~40 ms
 
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         return None

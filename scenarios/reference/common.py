@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import requests
 from flask import Flask, jsonify, request
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 log = logging.getLogger("scenarios.reference")
 
@@ -318,8 +318,16 @@ class ServerHandle:
         self._thread.join(timeout=10)
 
 
+class _KeepAliveHandler(WSGIRequestHandler):
+    """HTTP/1.1 keep-alive: the platform and the harness reuse their connections."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # with keep-alive, Nagle + delayed ACK stall small replies ~40 ms
+
+
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 0) -> ServerHandle:
-    server = make_server(host, port, app, threaded=True)
+    server = make_server(host, port, app, threaded=True, request_handler=_KeepAliveHandler)
+    server.daemon_threads = True
     # A short poll interval makes stop() quick; the loop itself only waits in select().
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"reference-sut-{server.server_port}", daemon=True)
     thread.start()
