@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-
-class Verdict(StrEnum):
-    PASS = "PASS"
-    FAIL = "FAIL"
-    WARNING = "WARNING"
-    NOT_APPLICABLE = "NOT_APPLICABLE"
-    EXPECTED_FAILURE = "EXPECTED_FAILURE"
-    TIMEOUT = "TIMEOUT"
-    ERROR = "ERROR"
+from reports.model import Verdict  # one definition of the verdict set, shared with the reports
 
 
 BAD_VERDICTS = frozenset({Verdict.FAIL, Verdict.ERROR, Verdict.TIMEOUT})

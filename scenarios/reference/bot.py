@@ -12,7 +12,7 @@ from flask import Flask, jsonify, request
 from scenarios.reference import defects as catalogue
 from scenarios.reference.common import (
     DEFAULT_BOT_APP_ID, DEFAULT_PAGE_ID, GRAPH_VERSION, PAGE_INBOX_APP_ID, WEBHOOK_FIELDS, GraphClient,
-    GraphResult, HookError, VirtualTime, handshake, install_error_handlers, json_body, run_calls,
+    GraphResult, HookError, VirtualTime, add_webhook_routes, install_error_handlers, json_body, run_calls,
     signature_problem,
 )
 from simulator.actors.bot_brain import BotBrain, BotSettings, BotThread, GraphCall
@@ -163,15 +163,7 @@ def create_bot_app(settings: BotProcessSettings) -> Flask:
     app.extensions["reference_sut"] = bot
     install_error_handlers(app)
 
-    @app.get("/webhook")
-    def verify():  # type: ignore[no-untyped-def]
-        body, status = handshake(settings.verify_token)
-        return body, status, {"Content-Type": "text/plain"}
-
-    @app.post("/webhook")
-    def webhook():  # type: ignore[no-untyped-def]
-        body, status = bot.handle_webhook(request.get_data(cache=True), request.headers)
-        return (jsonify(body), status) if isinstance(body, dict) else (body, status)
+    add_webhook_routes(app, bot, settings.verify_token)
 
     @app.get("/hooks/capabilities")
     def capabilities():  # type: ignore[no-untyped-def]

@@ -351,3 +351,18 @@ def run_calls(calls: list[Any], graph: GraphClient, *, stop_on_error: bool = Fal
         if stop_on_error and not result.ok:
             break
     return results
+
+
+def add_webhook_routes(app: Flask, system: Any, verify_token: str, *, accept_any_token: bool = False) -> None:
+    """`GET /webhook` (the hub.challenge handshake) and `POST /webhook` (signed events) for a
+    reference system whose `handle_webhook(raw, headers)` returns (body, status)."""
+
+    @app.get("/webhook")
+    def verify():  # type: ignore[no-untyped-def]
+        body, status = handshake(verify_token, accept_any_token=accept_any_token)
+        return body, status, {"Content-Type": "text/plain"}
+
+    @app.post("/webhook")
+    def webhook():  # type: ignore[no-untyped-def]
+        body, status = system.handle_webhook(request.get_data(cache=True), request.headers)
+        return (jsonify(body), status) if isinstance(body, dict) else (body, status)

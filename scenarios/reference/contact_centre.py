@@ -9,13 +9,13 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify
 
 from scenarios.reference import defects as catalogue
 from scenarios.reference.common import (
     DAY_MS, DEFAULT_BOT_APP_ID, DEFAULT_CC_APP_ID, DEFAULT_PAGE_ID, GRAPH_VERSION, HUMAN_AGENT_MS,
     PAGE_INBOX_APP_ID, WEBHOOK_FIELDS, GraphClient, GraphResult, HookError, VirtualTime, dedupe_key,
-    handshake, install_error_handlers, json_body, signature_problem,
+    add_webhook_routes, install_error_handlers, json_body, signature_problem,
 )
 from simulator.actors.bot_brain import event_type
 
@@ -596,16 +596,7 @@ def create_contact_centre_app(settings: CentreSettings) -> Flask:
     app.extensions["reference_sut"] = centre
     install_error_handlers(app)
 
-    @app.get("/webhook")
-    def verify():  # type: ignore[no-untyped-def]
-        body, status = handshake(settings.verify_token,
-                                 accept_any_token=settings.defect == "accepts-wrong-verify-token")
-        return body, status, {"Content-Type": "text/plain"}
-
-    @app.post("/webhook")
-    def webhook():  # type: ignore[no-untyped-def]
-        body, status = centre.handle_webhook(request.get_data(cache=True), request.headers)
-        return (jsonify(body), status) if isinstance(body, dict) else (body, status)
+    add_webhook_routes(app, centre, settings.verify_token, accept_any_token=settings.defect == "accepts-wrong-verify-token")
 
     @app.get("/hooks/capabilities")
     def capabilities():  # type: ignore[no-untyped-def]
