@@ -72,6 +72,11 @@ def test_granian_server_serves_and_stops_on_sigterm(tmp_path):
         client.close()  # an open keep-alive connection would hold up graceful shutdown
     finally:
         process.send_signal(signal.SIGTERM)
-        code = process.wait(timeout=20)
+        try:
+            code = process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()  # never leave a server behind a failed test
+            process.wait(timeout=10)
+            raise
     assert code == 0
     assert (tmp_path / "journal.jsonl").exists()
