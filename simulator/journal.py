@@ -153,9 +153,18 @@ class Journal:
             self._seq += 1
             entry["seq"] = self._seq
             self._entries.append(entry)
-            if self._fd is not None:
-                os.write(self._fd, _line(entry))
             self._cond.notify_all()
+        fd = self._fd
+        if fd is not None:
+            # Outside the lock: the system call releases the GIL, and holding the lock across it
+            # made every request thread queue behind it. An O_APPEND write of one line is atomic,
+            # so lines never interleave; concurrent writers may land neighbouring lines out of
+            # `seq` order, which is why every line carries its `seq`.
+            try:
+                os.write(fd, _line(entry))
+            except OSError:
+                if self._fd is not None:
+                    raise  # a real I/O error; EBADF after close() at shutdown is the only excuse
         return entry
 
     # -- reading -----------------------------------------------------------------------------
