@@ -66,21 +66,13 @@ def _(scenario_context: ScenarioContext, name: str) -> None:
     scenario_context.settle()
 
 
-@given(parsers.re(rf"the contact centre has closed {NAME}'s conversation and passed it back to the bot"))
-def _(scenario_context: ScenarioContext, name: str) -> None:
+@given(parsers.re(rf"the contact centre has closed {NAME}'s conversation "
+                   r"(?P<how>and passed it back to the bot|without passing it back to the bot)"))
+def _(scenario_context: ScenarioContext, name: str, how: str) -> None:
     ctx = scenario_context
     require(ctx, "close")
     hand_over(ctx, name)
-    agent_action(ctx, "close", {"psid": ctx.psid(name), "pass_to_bot": True})
-    ctx.settle()
-
-
-@given(parsers.re(rf"the contact centre has closed {NAME}'s conversation without passing it back to the bot"))
-def _(scenario_context: ScenarioContext, name: str) -> None:
-    ctx = scenario_context
-    require(ctx, "close")
-    hand_over(ctx, name)
-    agent_action(ctx, "close", {"psid": ctx.psid(name), "pass_to_bot": False})
+    agent_action(ctx, "close", {"psid": ctx.psid(name), "pass_to_bot": how.startswith("and")})
     ctx.settle()
 
 

@@ -262,26 +262,24 @@ def _rejected(ctx: ScenarioContext, actor: str, name: str, subcode: int) -> list
             if ((e.get("error") or {}).get("error_subcode")) == subcode]
 
 
+def _none_rejected(ctx: ScenarioContext, actor: str, name: str, subcode: int, why: str, expected: str) -> None:
+    ctx.settle()
+    rejected = _rejected(ctx, actor, name, subcode)
+    if rejected:
+        raise WireAssertionError(f"{actor} sent {len(rejected)} message(s) {why}", expected=expected,
+                                 observed=_brief(rejected, ("seq", "status", "error")))
+
+
 @then(parsers.re(rf"no message from {ACTOR} to {NAME} is rejected because another app owns the thread"))
 def _(scenario_context: ScenarioContext, actor: str, name: str) -> None:
-    ctx = scenario_context
-    ctx.settle()
-    rejected = _rejected(ctx, actor, name, NOT_OWNER)
-    if rejected:
-        raise WireAssertionError(f"{actor} sent {len(rejected)} message(s) while another app owned the thread",
-                                 expected="take or request control first (no 10/2018300)",
-                                 observed=_brief(rejected, ("seq", "status", "error")))
+    _none_rejected(scenario_context, actor, name, NOT_OWNER, "while another app owned the thread",
+                   "take or request control first (no 10/2018300)")
 
 
 @then(parsers.re(rf"no message from {ACTOR} to {NAME} is rejected as outside the window"))
 def _(scenario_context: ScenarioContext, actor: str, name: str) -> None:
-    ctx = scenario_context
-    ctx.settle()
-    rejected = _rejected(ctx, actor, name, OUTSIDE_WINDOW)
-    if rejected:
-        raise WireAssertionError(f"{actor} sent {len(rejected)} message(s) outside the allowed window",
-                                 expected="no send after 7 days (no 10/2018278)",
-                                 observed=_brief(rejected, ("seq", "status", "error")))
+    _none_rejected(scenario_context, actor, name, OUTSIDE_WINDOW, "outside the allowed window",
+                   "no send after 7 days (no 10/2018278)")
 
 
 @then(parsers.re(rf"{ACTOR} took or requested control of {NAME}'s conversation before replying"))
