@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask, jsonify
 
 from scenarios.reference import defects as catalogue
+from scenarios.hours import is_open, parse_business_hours
 from scenarios.reference.common import (
     DAY_MS, DEFAULT_BOT_APP_ID, DEFAULT_CC_APP_ID, DEFAULT_PAGE_ID, GRAPH_VERSION, HUMAN_AGENT_MS,
     PAGE_INBOX_APP_ID, WEBHOOK_FIELDS, GraphClient, GraphResult, HookError, VirtualTime, dedupe_key,
@@ -22,7 +23,6 @@ from simulator.actors.bot_brain import event_type
 MODES = ("legacy_hop", "hop_v2", "conversation_routing")
 SEND_NOT_OWNER = 2018300
 MAX_SLOW_SECONDS = 60.0
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)
@@ -529,10 +529,8 @@ class ContactCentre:
         """Tactium seed: outside the configured hours the client gets an automatic message."""
         if not self.settings.business_hours or ts is None:
             return False
-        days, start, end = parse_business_hours(self.settings.business_hours)
         local = datetime.fromtimestamp(ts / 1000, timezone.utc) + timedelta(minutes=self.settings.utc_offset_minutes)
-        minute = local.hour * 60 + local.minute
-        return not (local.weekday() in days and start <= minute < end)
+        return not is_open(self.settings.business_hours, local)
 
     # -- start-up --------------------------------------------------------------------------------
     def register(self, webhook_url: str) -> list[GraphResult]:
@@ -544,27 +542,6 @@ class ContactCentre:
             "fields": fields_csv, "include_values": True}, token=f"{s.app_id}|{s.secret}", edge="subscriptions")
         page = self.graph.post("subscribed_apps", {"subscribed_fields": fields_csv})
         return [subscription, page]
-
-
-def parse_business_hours(text: str) -> tuple[set[int], int, int]:
-    """`"mon-fri 08:00-18:00"` or `"08:00-18:00"` -> (weekday numbers, start minute, end minute)."""
-    parts = text.strip().lower().split()
-    days = set(range(7))
-    if len(parts) == 2:
-        days = set()
-        for chunk in parts[0].split(","):
-            first, _, last = chunk.partition("-")
-            a, b = DAYS.index(first), DAYS.index(last or first)
-            days.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
-    elif len(parts) != 1:
-        raise ValueError(f"business hours must look like 'mon-fri 08:00-18:00', not {text!r}")
-    start_s, _, end_s = parts[-1].partition("-")
-
-    def minutes(value: str) -> int:
-        hours, _, mins = value.partition(":")
-        return int(hours) * 60 + int(mins or 0)
-
-    return days, minutes(start_s), minutes(end_s)
 
 
 def _message_order(item: tuple[int, dict[str, Any]]) -> tuple[int, int]:

@@ -3,17 +3,17 @@ handshake, and webhooks that did not come from Meta (unsigned, forged, for anoth
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
 from scenarios.context import ScenarioContext
+from scenarios.hours import outside_hours
 from scenarios.steps.common import NAME, TEXT, not_applicable, require
 from scenarios.verdicts import WireAssertionError
 
 OTHER_PAGE_ID = "1999999999999999"
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 # -- page settings and delivery policy --------------------------------------------------------------
@@ -72,28 +72,6 @@ def _(scenario_context: ScenarioContext) -> None:
         not_applicable("the SUT declares no opening hours")
     now = datetime.fromtimestamp(ctx.client.clock()["now_ms"] / 1000, timezone.utc)
     ctx.client.set_clock(outside_hours(hours, now).isoformat())
-
-
-def outside_hours(hours: str, start: datetime) -> datetime:
-    """The first whole hour from `start` outside `"mon-fri 08:00-18:00"`-style hours (UTC)."""
-    parts = hours.strip().lower().split()
-    days = set(range(7))
-    if len(parts) == 2:
-        days = set()
-        for chunk in parts[0].split(","):
-            first, _, last = chunk.partition("-")
-            a, b = DAYS.index(first), DAYS.index(last or first)
-            days.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
-    opens, _, closes = parts[-1].partition("-")
-    open_min = int(opens.split(":")[0]) * 60 + int(opens.split(":")[1])
-    close_min = int(closes.split(":")[0]) * 60 + int(closes.split(":")[1])
-    moment = start.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    for _ in range(24 * 8):
-        minute = moment.hour * 60
-        if not (moment.weekday() in days and open_min <= minute < close_min):
-            return moment
-        moment += timedelta(hours=1)
-    raise ValueError(f"no time outside the opening hours {hours!r}")
 
 
 # -- the webhook handshake --------------------------------------------------------------------------
