@@ -18,7 +18,7 @@ from scenarios.reference.common import (
     PAGE_INBOX_APP_ID, WEBHOOK_FIELDS, GraphClient, GraphResult, HookError, VirtualTime, dedupe_key,
     add_webhook_routes, install_error_handlers, json_body, signature_problem,
 )
-from simulator.actors.bot_brain import event_type
+from simulator.actors.bot_brain import event_type, id_str, int_or_none
 
 MODES = ("legacy_hop", "hop_v2", "conversation_routing")
 SEND_NOT_OWNER = 2018300
@@ -195,7 +195,7 @@ class ContactCentre:
 
     def handle_event(self, channel: str, event: dict[str, Any]) -> None:
         kind = event_type(event)
-        ts = _int(event.get("timestamp"))
+        ts = int_or_none(event.get("timestamp"))
         self.clock.observe(ts)
         if kind == "app_roles":
             roles = event.get("app_roles") or {}
@@ -204,7 +204,7 @@ class ContactCentre:
                 self.bot_app_id = primary  # an admin moved the Primary role: pass back to the new one
             return
         party = event.get("recipient") if kind == "echo" else event.get("sender")
-        psid = _str((party or {}).get("id"))
+        psid = id_str((party or {}).get("id"))
         if psid is None:
             return
         conv = self.conversation(psid, create=True)
@@ -212,7 +212,7 @@ class ContactCentre:
             key = dedupe_key(kind, event)
             duplicate = key is not None and key in conv.seen
             if kind in ("read", "delivery"):
-                watermark = _int((event.get(kind) or {}).get("watermark")) or 0
+                watermark = int_or_none((event.get(kind) or {}).get("watermark")) or 0
                 attr = f"{kind}_watermark"
                 duplicate = watermark <= getattr(conv, attr)
                 setattr(conv, attr, max(watermark, getattr(conv, attr)))
@@ -235,13 +235,13 @@ class ContactCentre:
                 self._on_echo(conv, channel, event, ts)
             elif kind == "pass_thread_control":
                 handover = event.get(kind) or {}
-                new_owner = _str(handover.get("new_owner_app_id"))
+                new_owner = id_str(handover.get("new_owner_app_id"))
                 if new_owner == self.settings.app_id:
                     self._on_control_received(conv)
                 else:
                     conv.owner = new_owner
             elif kind == "take_thread_control":
-                self._on_control_lost(conv, _str((event.get(kind) or {}).get("new_owner_app_id")))
+                self._on_control_lost(conv, id_str((event.get(kind) or {}).get("new_owner_app_id")))
             elif kind == "request_thread_control":
                 self._on_request(conv, event.get(kind) or {}, ts)
 
@@ -285,7 +285,7 @@ class ContactCentre:
             # The defect: no is_echo filter; the page's own words come back as the user's.
             self._on_user_message(conv, "messaging" if conv.owner == self.settings.app_id else channel, event, ts)
             return
-        app_id = _str(message.get("app_id"))
+        app_id = id_str(message.get("app_id"))
         label = {self.settings.app_id: "Agent", self.bot_app_id: "Bot", PAGE_INBOX_APP_ID: "Page Inbox"}.get(
             app_id or "", "Page")
         known = next((m for m in conv.messages if m["mid"] and m["mid"] == message.get("mid")), None)
@@ -322,7 +322,7 @@ class ContactCentre:
         conv.tab, conv.assignee = "new", None  # back with the bot: New, unassigned (SentiOne seed)
 
     def _on_request(self, conv: Conversation, handover: dict[str, Any], ts: int | None) -> None:
-        requester = _str(handover.get("requested_owner_app_id"))
+        requester = id_str(handover.get("requested_owner_app_id"))
         conv.requests.append({"requested_owner_app_id": requester, "metadata": handover.get("metadata"),
                               "timestamp": ts})
         if self.settings.grant_requests and requester and conv.owner == self.settings.app_id:
@@ -414,7 +414,7 @@ class ContactCentre:
             owner = self.graph.call("GET", "me/thread_owner", params={"recipient": conv.psid}, edge="thread_owner")
             results.append(owner)
             data = (owner.body or {}).get("data") if owner.ok and isinstance(owner.body, dict) else None
-            if data and _str((data[0].get("thread_owner") or {}).get("app_id")) == self.settings.app_id:
+            if data and id_str((data[0].get("thread_owner") or {}).get("app_id")) == self.settings.app_id:
                 conv.owner = self.settings.app_id  # the request failed because we already own it
                 return True
         return False
@@ -551,17 +551,6 @@ def _message_order(item: tuple[int, dict[str, Any]]) -> tuple[int, int]:
 
 def _answer(ok: bool, results: list[GraphResult], **extra: Any) -> dict[str, Any]:
     return {"ok": ok, **extra, "graph": [r.summary() for r in results]}
-
-
-def _str(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
 
 
 def create_contact_centre_app(settings: CentreSettings) -> Flask:

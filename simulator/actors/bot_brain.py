@@ -198,7 +198,7 @@ class BotBrain:
                 if key in thread.seen:
                     return []  # a redelivery (spec §6.14): answering it twice would greet twice
                 thread.seen.add(key)
-            ts = _int(event.get("timestamp"))
+            ts = int_or_none(event.get("timestamp"))
             if ts is not None:
                 thread.last_activity_ms = max(ts, thread.last_activity_ms or 0)
             if kind in ("message", "postback", "reaction", "referral") and ts is not None:
@@ -242,9 +242,9 @@ class BotBrain:
         if kind == "postback":
             return self.on_postback(thread, event)
         if kind == "pass_thread_control":
-            return self.on_pass(thread, event["pass_thread_control"] or {}, _int(event.get("timestamp")))
+            return self.on_pass(thread, event["pass_thread_control"] or {}, int_or_none(event.get("timestamp")))
         if kind == "take_thread_control":
-            thread.owner = _str(event["take_thread_control"].get("new_owner_app_id"))
+            thread.owner = id_str(event["take_thread_control"].get("new_owner_app_id"))
             return []
         if kind == "request_thread_control":
             return self.on_request(thread, event["request_thread_control"] or {})
@@ -282,7 +282,7 @@ class BotBrain:
         return [self.say(thread, self.settings.fallback, quick_replies=True)]
 
     def on_pass(self, thread: BotThread, handover: dict[str, Any], ts: int | None) -> list[GraphCall]:
-        new_owner = _str(handover.get("new_owner_app_id"))
+        new_owner = id_str(handover.get("new_owner_app_id"))
         thread.owner = new_owner
         if new_owner != self.app_id:
             return []
@@ -299,7 +299,7 @@ class BotBrain:
 
     def on_request(self, thread: BotThread, request: dict[str, Any]) -> list[GraphCall]:
         thread.requests_seen += 1
-        requester = _str(request.get("requested_owner_app_id"))
+        requester = id_str(request.get("requested_owner_app_id"))
         if not self.settings.grant_requests or requester is None or requester == self.app_id:
             return []
         thread.owner = requester
@@ -342,7 +342,7 @@ class BotBrain:
     def _psid(event: dict[str, Any], kind: str) -> str | None:
         # Echoes are reversed: the Page is the sender and the user the recipient (spec §3.1).
         party = event.get("recipient") if kind == "echo" else event.get("sender")
-        return _str((party or {}).get("id"))
+        return id_str((party or {}).get("id"))
 
 
 def _identity(kind: str, event: dict[str, Any]) -> str | None:
@@ -355,12 +355,12 @@ def _identity(kind: str, event: dict[str, Any]) -> str | None:
     return None
 
 
-def _str(value: Any) -> str | None:
+def id_str(value: Any) -> str | None:
     # Meta mixes string and numeric app ids (spec §6.10): compare them as strings.
     return None if value is None else str(value)
 
 
-def _int(value: Any) -> int | None:
+def int_or_none(value: Any) -> int | None:
     try:
         return int(value) if value is not None else None
     except (TypeError, ValueError):
